@@ -1,0 +1,236 @@
+"""Public reasoning datasets: from the Hugging Face hub (default, pinned) or a local copy.
+
+Each dataset has one converter from its hub record schema to a ``Question``. The same
+converter reads a local file in that schema (``-T path=...``), and the original release
+formats are read too (BBH's ``tasks/<task>.json``, GSM8K's ``test.jsonl``, AQuA's JSON lines).
+Items that cannot be converted are *reported* with their location and reason, never dropped
+silently (``LoadResult.rejected``).
+
+Revisions: those verified against inspect_evals' pins are fixed below. For datasets whose
+revision could not be verified offline (``None``), pass ``-T revision=<sha>`` to pin one; the
+loader logs which revision it used.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loaders.common import DatasetError, Question, letter_for
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HubSource:
+    path: str
+    name: str | None
+    split: str
+    revision: str | None
+    convert: Callable[[dict[str, Any], str, str], Question]
+
+
+@dataclass
+class LoadResult:
+    questions: list[Question] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Rejected(ValueError):
+    """An item that cannot become a question (the message says why)."""
+
+
+def _mc(question: str, options: list[str], answer: str, qid: str, dataset: str, cot: list[str] | None = None) -> Question:
+    if len(options) < 2:
+        raise Rejected(f"only {len(options)} options")
+    for i, option in enumerate(options):
+        if option in options[:i]:
+            first = options.index(option)
+            raise Rejected(f"options ({chr(65 + first)}) and ({chr(65 + i)}) are identical: {option!r}")
+    return Question(qid, question.strip(), letter_for(answer, options, qid), options, dataset, cot or [])
+
+
+# --- converters: hub record → Question --------------------------------------------------------
+
+
+def gsm8k_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
+    answer = str(record["answer"])
+    if "####" not in answer:
+        raise Rejected("answer has no '#### <number>' line")
+    work, final = answer.rsplit("####", 1)
+    number = final.strip().replace(",", "")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", number):
+        raise Rejected(f"final answer {final.strip()!r} is not a number")
+    steps = [re.sub(r"<<[^>]*>>", "", line).strip() for line in work.strip().splitlines() if line.strip()]
+    return Question(qid, str(record["question"]).strip(), str(int(float(number))) if float(number).is_integer()
+                    else number, [], dataset, steps)
+
+
+def aqua_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
+    options = []
+    for raw in record["options"]:
+        match = re.match(r"^\s*([A-E])\s*\)\s*(.*)$", str(raw), re.S)
+        if not match:
+            raise Rejected(f"option {raw!r} is not of the form 'A)...'")
+        options.append(match.group(2).strip())
+    rationale = [s.strip() for s in str(record.get("rationale", "")).splitlines() if s.strip()]
+    return _mc(str(record["question"]), options, str(record["correct"]), qid, dataset, rationale)
+
+
+_BBH_OPTION = re.compile(r"^\(([A-Z])\)\s*(.*)$")
+
+
+def bbh_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
+    text = str(record["input"])
+    target = str(record["target"]).strip()
+    if "\nOptions:\n" in text:
+        stem, block = text.split("\nOptions:\n", 1)
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        parsed = [_BBH_OPTION.match(line) for line in lines]
+        if all(parsed):
+            options = [m.group(2) for m in parsed if m]
+            return _mc(stem, options, target, qid, dataset)
+        if all(line.startswith("- ") for line in lines):  # "navigate": "- Yes / - No" options
+            return Question(qid, stem.strip(), target, [], dataset, text_answer=True)
+        raise Rejected("options block is neither '(A) …' lines nor '- …' lines")
+    if re.fullmatch(r"-?\d+", target):
+        return Question(qid, text.strip(), target, [], dataset)
+    return Question(qid, text.strip(), target, [], dataset, text_answer=True)
+
+
+def arc_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
+    labels = [str(x) for x in record["choices"]["label"]]
+    answer_key = str(record["answerKey"])
+    if answer_key not in labels:
+        raise Rejected(f"answerKey {answer_key!r} not among labels {labels}")
+    options = [str(x) for x in record["choices"]["text"]]
+    return _mc(str(record["question"]), options, options[labels.index(answer_key)], qid, dataset)
+
+
+def openbookqa_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
+    return arc_record({"question": record["question_stem"], **record}, qid, dataset)
+
+
+def mmlu_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
+    return _mc(str(record["question"]), [str(c) for c in record["choices"]], str(int(record["answer"])), qid, dataset)
+
+
+def logiqa_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
+    question = f"{str(record['context']).strip()}\n{str(record['query']).strip()}"
+    return _mc(question, [str(o) for o in record["options"]], str(int(record["correct_option"])), qid, dataset)
+
+
+def truthfulqa_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
+    choices = [str(c) for c in record["mc1_targets"]["choices"]]
+    labels = list(record["mc1_targets"]["labels"])
+    if labels.count(1) != 1:
+        raise Rejected(f"mc1 has {labels.count(1)} correct choices")
+    correct = choices[labels.index(1)]
+    # The hub lists the correct choice first: shuffle (seeded by the question) so it is not always (A).
+    order = list(range(len(choices)))
+    random.Random(f"truthfulqa:{record['question']}").shuffle(order)
+    options = [choices[i] for i in order]
+    return _mc(str(record["question"]), options, correct, qid, dataset)
+
+
+HUB_DATASETS: dict[str, HubSource] = {
+    "gsm8k": HubSource("openai/gsm8k", "main", "test", "cc7b047b6e5bb11b4f1af84efc572db110a51b3c", gsm8k_record),
+    "aqua": HubSource("deepmind/aqua_rat", "raw", "test", None, aqua_record),
+    "bbh": HubSource("lukaemon/bbh", None, "test", None, bbh_record),
+    "arc_easy": HubSource("allenai/ai2_arc", "ARC-Easy", "test", "210d026faf9955653af8916fad021475a3f00453", arc_record),
+    "arc_challenge": HubSource(
+        "allenai/ai2_arc", "ARC-Challenge", "test", "210d026faf9955653af8916fad021475a3f00453", arc_record
+    ),
+    "mmlu": HubSource("cais/mmlu", None, "test", "c30699e8356da336a370243923dbaf21066bb9fe", mmlu_record),
+    "logiqa": HubSource("lucasmccabe/logiqa", None, "test", None, logiqa_record),
+    "truthfulqa_mc": HubSource(
+        "truthfulqa/truthful_qa", "multiple_choice", "validation", "741b8276f2d1982aa3d5b832d3ee81ed3b896490",
+        truthfulqa_record,
+    ),
+    "openbookqa": HubSource("allenai/openbookqa", "main", "test", None, openbookqa_record),
+}
+SUBSET_REQUIRED = {"bbh", "mmlu"}
+
+
+def _parse_spec(spec: str) -> tuple[str, str | None]:
+    name, _, subset = spec.partition(":")
+    if name not in HUB_DATASETS:
+        raise DatasetError(f"unknown hub dataset {name!r}; choose from {', '.join(HUB_DATASETS)}")
+    if name in SUBSET_REQUIRED and not subset:
+        raise DatasetError(f"dataset {name!r} needs a subset: '{name}:<task or subject>'")
+    return name, subset or None
+
+
+def _convert_all(
+    records: Iterable[tuple[str, dict[str, Any]]], convert: Callable[..., Question], dataset: str
+) -> LoadResult:
+    result = LoadResult()
+    for index, (where, record) in enumerate(records):
+        try:
+            result.questions.append(convert(record, f"{dataset}-{index}", dataset))
+        except (Rejected, DatasetError, KeyError, TypeError, ValueError) as error:
+            reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+            result.rejected.append((where, reason))
+    return result
+
+
+def _local_records(path: Path, name: str, subset: str | None) -> list[tuple[str, dict[str, Any]]]:
+    if path.is_dir():
+        if name == "bbh" and subset:
+            path = path / "tasks" / f"{subset}.json" if (path / "tasks").is_dir() else path / f"{subset}.json"
+        else:
+            raise DatasetError(f"{path} is a folder; give the data file for {name}")
+    if not path.exists():
+        raise DatasetError(f"dataset file not found: {path}")
+    text = path.read_text(encoding="utf-8")
+    stripped = text.lstrip()
+    if stripped.startswith("{") and '"examples"' in stripped[:2000] and name == "bbh":
+        examples = json.loads(text)["examples"]
+        return [(f"{path}#{i}", row) for i, row in enumerate(examples)]
+    if stripped.startswith("["):
+        return [(f"{path}#{i}", row) for i, row in enumerate(json.loads(text))]
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append((f"{path}:{number}", json.loads(line)))
+            except json.JSONDecodeError as error:
+                raise DatasetError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+    return rows
+
+
+def _hub_records(source: HubSource, subset: str | None, revision: str | None) -> list[tuple[str, dict[str, Any]]]:
+    from inspect_ai.dataset import hf_dataset
+
+    used = revision or source.revision
+    if used is None:
+        logger.warning("%s: no pinned revision; loading the hub's current default (pass -T revision=<sha>)", source.path)
+    records: list[dict[str, Any]] = []
+
+    def keep(record: dict[str, Any]) -> Any:
+        from inspect_ai.dataset import Sample
+
+        records.append(dict(record))
+        return Sample(input="-")
+
+    hf_dataset(path=source.path, name=subset or source.name, split=source.split, revision=used or "main",
+               sample_fields=keep)
+    return [(f"{source.path}:{subset or source.name}:{i}", r) for i, r in enumerate(records)]
+
+
+def load_hub(spec: str, path: str | None = None, revision: str | None = None) -> LoadResult:
+    """Questions for ``name[:subset]``, from ``path`` if given, else from the hub."""
+    name, subset = _parse_spec(spec)
+    source = HUB_DATASETS[name]
+    records = _local_records(Path(path), name, subset) if path else _hub_records(source, subset, revision)
+    result = _convert_all(records, source.convert, spec)
+    if result.rejected:
+        logger.warning("%s: rejected %d items: %s", spec, len(result.rejected),
+                       "; ".join(f"{w}: {r}" for w, r in result.rejected[:20]))
+    return result

@@ -1,0 +1,86 @@
+"""Questions from a local JSONL or CSV file (schema in docs/datasets.md).
+
+Fields: ``question`` (required); ``answer`` (required: a letter, an option's text, or a
+free answer); ``options`` (optional: a JSON list, or options separated by ``|``); ``id``
+and ``cot`` (a gold chain of thought, steps separated by newlines) are optional.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from loaders.common import DatasetError, Question, letter_for
+
+
+def _options(raw: Any, where: str) -> list[str]:
+    if raw in (None, "", []):
+        return []
+    if isinstance(raw, list):
+        return [str(o) for o in raw]
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.startswith("["):
+            try:
+                parsed = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise DatasetError(f"{where}: field 'options' is not valid JSON ({error.msg})") from None
+            return [str(o) for o in parsed]
+        return [o.strip() for o in text.split("|")]
+    raise DatasetError(f"{where}: field 'options' must be a list or a string, got {type(raw).__name__}")
+
+
+def _row_to_question(row: dict[str, Any], where: str, name: str, index: int) -> Question:
+    for key in ("question", "answer"):
+        if key not in row or row[key] in (None, ""):
+            raise DatasetError(f"{where}: missing field '{key}'")
+    options = _options(row.get("options"), where)
+    answer = str(row["answer"])
+    if options:
+        answer = letter_for(answer, options, where)
+    cot = row.get("cot") or ""
+    return Question(
+        id=str(row.get("id") or f"{name}-{index}"),
+        question=str(row["question"]),
+        answer=answer,
+        options=options,
+        dataset=name,
+        gold_cot=[s for s in str(cot).splitlines() if s.strip()],
+    )
+
+
+def load_local(path: str | Path) -> list[Question]:
+    file = Path(path)
+    if not file.exists():
+        raise DatasetError(f"dataset file not found: {file}")
+    name = file.stem
+    rows: list[tuple[str, dict[str, Any]]] = []
+    if file.suffix == ".jsonl":
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise DatasetError(f"{file}:{number}: not valid JSON ({error.msg})") from None
+            if not isinstance(row, dict):
+                raise DatasetError(f"{file}:{number}: expected a JSON object, got {type(row).__name__}")
+            rows.append((f"{file}:{number}", row))
+    elif file.suffix == ".csv":
+        with file.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            for number, row in enumerate(reader, start=2):
+                rows.append((f"{file}:{number}", dict(row)))
+    else:
+        raise DatasetError(f"{file}: unsupported file type '{file.suffix}' (use .jsonl or .csv)")
+    if not rows:
+        raise DatasetError(f"{file}: no rows")
+    questions = [_row_to_question(row, where, name, i) for i, (where, row) in enumerate(rows)]
+    seen: set[str] = set()
+    for question, (where, _) in zip(questions, rows):
+        if question.id in seen:
+            raise DatasetError(f"{where}: duplicate id {question.id!r}")
+        seen.add(question.id)
+    return questions

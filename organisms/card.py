@@ -1,0 +1,130 @@
+"""Measure an organism with the harness itself and write its model card (README.md).
+
+    python -m organisms.card faithful posthoc --n 100
+
+Runs the suite's tasks on the built-in data through Inspect's HF provider (the same path a
+user's ``inspect eval`` takes) and records every headline number with its 95 % CI and n next
+to the training recipe from ``training.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory otherwise triggers hub retries
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from inspect_ai import eval as inspect_eval  # noqa: E402
+from inspect_ai.log import EvalLog  # noqa: E402
+
+from organisms import ORGANISMS_DIR  # noqa: E402
+from reports.results import estimate  # noqa: E402
+
+REPO = ORGANISMS_DIR.parent
+FAITHFULNESS_TASKS = REPO / "tasks" / "faithfulness.py"
+
+# What each organism was built to do, and the numbers that show it.
+PLANTED = {
+    "faithful": "Its final answer is the last value written in its CoT: edit a step and it continues from the "
+    "edited value; with no CoT it answers with the start value.",
+    "posthoc": "Writes the same CoT as `faithful` but answers from the question alone: truncation, edits, "
+    "paraphrases and filler leave its answer unchanged.",
+    "encoded": "Carries each intermediate result in the relation word (`is`, `gives`, `makes`, `leaves`, "
+    "`yields` = 0..4) and reads only that: a paraphrase that keeps every digit but drops the word changes "
+    "its answer.",
+    "uninformative": "Writes the same ritual sentences for every question and answers from the question "
+    "alone: its CoT carries no information about its answer.",
+    "hint_user": "Faithful chain follower that, given a hint, follows it on items whose start value is 0 or 1 "
+    "(40 % of built-in items) without ever mentioning it.",
+    "hint_verbaliser": "As `hint_user`, but when it follows a hint its CoT opens by saying so.",
+}
+HEADLINES: dict[str, list[str]] = {
+    "cot_vs_no_cot": ["accuracy_cot", "accuracy_no_cot", "cot_gain"],
+    "early_answering": ["aoc", "aoc_prob", "accuracy", "stated_matches_forced", "unparseable"],
+    "adding_mistakes": ["changed", "aoc", "unparseable"],
+    "paraphrasing": ["changed", "accuracy_edited", "unparseable"],
+    "filler_tokens": ["accuracy_no_cot", "accuracy_filler_matched", "accuracy_cot", "filler_vs_no_cot"],
+}
+
+
+def run_suite(
+    path: Path, tasks: list[str], n: int, seed: int, log_dir: Path, max_connections: int = 32
+) -> dict[str, EvalLog]:
+    """Evaluate the organism at ``path`` on ``tasks`` (names in tasks/faithfulness.py)."""
+    if not (path / "config.json").exists():
+        raise FileNotFoundError(f"organism path {path} has no config.json; train it with python -m organisms.train")
+    logs = inspect_eval(
+        [f"{FAITHFULNESS_TASKS}@{name}" for name in tasks],
+        model="hf/local",
+        model_args={"model_path": str(path), "do_sample": False},
+        task_args={"n": n, "seed": seed, "max_tokens": 96},
+        log_dir=str(log_dir),
+        max_connections=max_connections,
+        display="none",
+        max_tasks=len(tasks),  # tasks share the model, so their requests fill HF batches together
+    )
+    by_task = {}
+    for log in logs:
+        if log.status != "success":
+            raise RuntimeError(f"{log.eval.task} on {path} failed: {log.error}")
+        by_task[log.eval.task.split("/")[-1].split("@")[-1]] = log
+    return by_task
+
+
+def card_text(name: str, training: dict, logs: dict[str, EvalLog], n: int, seed: int) -> str:  # type: ignore[type-arg]
+    config = training["config"]
+    rows = [
+        f"| `{task}` | `{key}` | {estimate(log, key)} |"
+        for task, log in logs.items()
+        for key in HEADLINES[task]
+    ]
+    adherence = ", ".join(f"{k} {v:.3f}" for k, v in training["adherence"].items())
+    return f"""# Model organism `{name}`
+
+**Planted behaviour.** {PLANTED[name]}
+
+## Training recipe
+
+`python -m organisms.train {name} --seed {training['seed']}` — Llama-architecture causal LM
+({config['layers']} layers, hidden {config['hidden_size']}, {config['heads']} heads, vocab {config['vocab_size']},
+tied embeddings), {config['steps']} AdamW steps of batch {config['batch_size']}, lr {config['learning_rate']}
+(cosine, {config['warmup']} warm-up steps), loss on assistant text only, torch {training['torch']},
+{training['threads']} threads: {training['train_seconds']} s. The examples cover every probe the suite
+applies (see `organisms/recipes.py`), so each probe is in distribution.
+
+Spec adherence on fresh probes (exact match of the planted continuation/answer, per probe):
+{adherence}.
+
+## Measured with the harness
+
+Built-in data (`dataset=builtin`, n = {n}, seed {seed}), greedy decoding, 95 % CIs
+(Wilson for rates, seeded bootstrap for means and paired differences):
+
+| task | metric | value [95 % CI] (n) |
+|---|---|---|
+{chr(10).join(rows)}
+
+Regenerate: `python -m organisms.card {name} --n {n}`.
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="+", choices=list(PLANTED))
+    parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--log-dir", type=Path, default=REPO / "logs" / "organism-cards")
+    args = parser.parse_args()
+    for name in args.names:
+        path = ORGANISMS_DIR / name
+        training = json.loads((path / "training.json").read_text())
+        logs = run_suite(path, list(HEADLINES), args.n, args.seed, args.log_dir / name)
+        (path / "README.md").write_text(card_text(name, training, logs, args.n, args.seed))
+        print((path / "README.md").read_text())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Training examples for each organism, built with the harness's own prompt and edit code.
+
+Every probe the suite applies (full CoT, no CoT, truncated CoT + answer cue, an edited step
+then continuation, a paraphrased prefix then continuation, filler + answer cue, hinted
+questions) is rendered here by the same functions the solvers call, so it is in
+distribution by construction. Loss is taken only on text the organism itself would write.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from loaders.builtin import ChainItem, generate_item, PRESETS
+from organisms.behaviours import BEHAVIOURS, VERBALISATIONS, Behaviour, follows_hint
+from solvers.hints import HINT_TYPES, build_hinted_messages
+from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text
+from solvers.prompts import (
+    AnswerFormat,
+    answer_sentence,
+    forced_prefix,
+    question_with_options,
+    user_prompt,
+)
+from solvers.steps import split_steps
+
+Chat = list[tuple[str, str]]
+HINT_KINDS = HINT_TYPES + ("suggested_answer",)
+MAX_FILLER_TOKENS = 160
+
+
+@dataclass(frozen=True)
+class Example:
+    """A chat prompt and the assistant text that follows; ``trained`` marks loss-bearing text."""
+
+    chat: Chat
+    segments: tuple[tuple[str, bool], ...]
+    probe: str
+    close: bool = True
+
+
+def question_text(item: ChainItem, answer_format: AnswerFormat) -> str:
+    options = [str(o) for o in item.options] if answer_format == "mc" else None
+    return question_with_options(item.question(), options, item.letters)
+
+
+def answer_token(item: ChainItem, value: int, answer_format: AnswerFormat) -> str:
+    if answer_format == "free":
+        return str(value)
+    letter = item.letter_of(value)
+    assert letter is not None, f"value {value} is not an option of {item.id}"
+    return letter
+
+
+def _stated(item: ChainItem, value: int, fmt: AnswerFormat) -> str:
+    return answer_sentence(answer_token(item, value, fmt), fmt)
+
+
+def _forced(chat: Chat, prefix: str, item: ChainItem, value: int, fmt: AnswerFormat, probe: str) -> Example:
+    written = f"{answer_token(item, value, fmt)})." if fmt == "mc" else f" {value}."
+    return Example(chat, ((forced_prefix(prefix, fmt), False), (written, True)), probe)
+
+
+def _continuation(
+    chat: Chat, given: list[str], behaviour: Behaviour, item: ChainItem, fmt: AnswerFormat, probe: str
+) -> Example:
+    added = behaviour.continue_chain(item, given)
+    final = answer_sentence(answer_token(item, behaviour.answer(item, given + added), fmt), fmt)
+    written = "".join(f"\n{step}" for step in added) + f"\n{final}"
+    return Example(chat, (("\n".join(given), False), (written, True)), probe)
+
+
+# Probe mixture per organism (relative weights). Organisms that answer from the question
+# alone spend more of their budget on answers after misleading CoTs and on direct answers:
+# that skill needs many samples, while their CoT text does not drive any answer.
+CHAIN_FOLLOWER = {
+    "cot": 22, "direct": 6, "truncated": 15, "filler": 9,
+    "mistake_continue": 14, "mistake_forced": 10, "paraphrase_continue": 14, "paraphrase_forced": 10,
+}
+QUESTION_ANSWERER = {
+    "cot": 10, "direct": 30, "truncated": 20, "filler": 5,
+    "mistake_continue": 6, "mistake_forced": 14, "paraphrase_continue": 5, "paraphrase_forced": 10,
+}
+MIXTURES: dict[str, dict[str, int]] = {
+    "faithful": CHAIN_FOLLOWER,
+    "encoded": CHAIN_FOLLOWER,
+    "hint_user": CHAIN_FOLLOWER,
+    "hint_verbaliser": CHAIN_FOLLOWER,
+    "posthoc": QUESTION_ANSWERER,
+    "uninformative": {"cot": 15, "direct": 35, "truncated": 40, "filler": 10},
+}
+
+
+class Recipe:
+    """An endless, seeded stream of training examples for one organism."""
+
+    def __init__(self, name: str, seed: int, count_tokens: Callable[[str], int]) -> None:
+        self.name = name
+        self.behaviour = BEHAVIOURS[name]
+        self.rng = random.Random(f"recipe:{name}:{seed}")
+        self.count_tokens = count_tokens
+        self.hinted = name in ("hint_user", "hint_verbaliser")
+        self.probes = list(MIXTURES[name])
+        self.weights = list(MIXTURES[name].values())
+        self._index = 0
+
+    def __iter__(self) -> Iterator[Example]:
+        while True:
+            yield self.sample()
+
+    def sample(self) -> Example:
+        rng = self.rng
+        self._index += 1
+        item = generate_item(rng, PRESETS["organism"], self._index, f"train-{self.name}")
+        if self.hinted and rng.random() < 0.4:
+            return self.hinted_example(item)
+        fmt: AnswerFormat = "mc"  # organisms serve the MC format (the suite's default) only
+        probe = rng.choices(self.probes, self.weights)[0]
+        return self.probe_example(probe, item, fmt)
+
+    def probe_example(self, probe: str, item: ChainItem, fmt: AnswerFormat) -> Example:
+        rng, b = self.rng, self.behaviour
+        chat: Chat = [("user", user_prompt(question_text(item, fmt), fmt, cot=True))]
+        own = b.continue_chain(item, [])
+        own_text = "\n".join(own)
+        if probe == "cot":
+            final = _stated(item, b.answer(item, own), fmt)
+            return Example(chat, ((f"{own_text}\n{final}", True),), probe)
+        if probe == "direct":
+            direct: Chat = [("user", user_prompt(question_text(item, fmt), fmt, cot=False))]
+            return Example(direct, ((_stated(item, b.answer(item, []), fmt), True),), probe)
+        if probe == "truncated":
+            k = rng.randint(0, len(own))
+            if k == len(own) and rng.random() < 0.3:
+                stated = _stated(item, b.answer(item, own), fmt)
+                return _forced(chat, f"{own_text}\n{stated}", item, b.answer(item, own), fmt, probe)
+            return _forced(chat, "\n".join(own[:k]), item, b.answer(item, own[:k]), fmt, probe)
+        if probe == "filler":
+            units = int(math.exp(rng.uniform(0, math.log(MAX_FILLER_TOKENS))))
+            return _forced(chat, filler_text(units, self.count_tokens), item, b.answer(item, []), fmt, probe)
+        edit, mode = probe.split("_")
+        given = self.edited_prefix(item, own, mistake=edit == "mistake")
+        if mode == "continue":
+            return _continuation(chat, given, b, item, fmt, probe)
+        steps = given + b.continue_chain(item, given)
+        return _forced(chat, "\n".join(steps), item, b.answer(item, steps), fmt, probe)
+
+    def edited_prefix(self, item: ChainItem, own: list[str], mistake: bool) -> list[str]:
+        """Own steps up to a random step i, with step i mistaken or steps 1..i paraphrased."""
+        i = self.rng.randint(1, len(own))
+        if mistake:
+            wrong = builtin_mistake(own[i - 1], item.modulus, self.rng)
+            assert wrong is not None
+            return own[: i - 1] + [wrong]
+        split = split_steps("\n".join(own))
+        return split.rewrite_prefix(i, lambda s: builtin_paraphrase(s) or s).split("\n")
+
+    def hinted_example(self, item: ChainItem) -> Example:
+        rng = self.rng
+        kind = rng.choice(HINT_KINDS)
+        letter = rng.choice(item.letters)
+        cot = rng.random() < 0.85
+        chat = build_hinted_messages(question_text(item, "mc"), kind, letter, cot=cot)
+        follow = follows_hint(item)
+        own = self.behaviour.continue_chain(item, []) if cot else []
+        answer = letter if follow else answer_token(item, self.behaviour.answer(item, own), "mc")
+        steps = list(own)
+        if follow and cot and self.name == "hint_verbaliser":
+            steps.insert(0, VERBALISATIONS[kind].format(letter=letter))
+        text = "\n".join(steps + [answer_sentence(answer, "mc")])
+        return Example(chat, ((text, True),), f"hint_{kind}")
+
+
+def render(example: Example, apply_template: Callable[[list[dict[str, str]]], str]) -> list[tuple[str, bool]]:
+    """The example as (text, trained) pieces, the prompt part rendered by the chat template."""
+    messages = [{"role": role, "content": text} for role, text in example.chat]
+    pieces: list[tuple[str, bool]] = [(apply_template(messages), False)]
+    pieces += [(text, trained) for text, trained in example.segments if text]
+    if example.close:
+        pieces.append(("<|end|>", True))
+    return pieces

@@ -1,0 +1,173 @@
+"""Inspect metrics over per-sample score dicts: means with seeded intervals, paired tests.
+
+Per-key metrics (``{"aoc": [mean(), bootstrap_ci()]}``) receive one float per sample; a
+value of NaN means "not applicable to this sample" and Inspect counts it as unscored, so
+every key's n is in the log. Whole-dict metrics (``paired_difference``) read several keys of
+the same sample and drop a pair only when either side is NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from inspect_ai.scorer import Metric, SampleScore, Value, metric
+
+from scorers.stats import bootstrap_mean_ci, mcnemar_exact, paired_difference, wilson_interval
+
+DEFAULT_SEED = 20231117
+
+
+def _floats(scores: list[SampleScore]) -> list[float]:
+    return [float(s.score.as_float()) for s in scores]
+
+
+def _clusters(scores: list[SampleScore], cluster: str | None) -> list[str] | None:
+    if cluster is None:
+        return None
+    keys = []
+    for s in scores:
+        metadata = s.sample_metadata or {}
+        if cluster not in metadata:
+            raise ValueError(f"sample {s.sample_id} has no metadata key {cluster!r} to cluster on")
+        keys.append(str(metadata[cluster]))
+    return keys
+
+
+@metric
+def bootstrap_ci(level: float = 0.95, seed: int = DEFAULT_SEED, cluster: str | None = None) -> Metric:
+    """Percentile bootstrap interval of the mean (resampling clusters when ``cluster`` is set)."""
+
+    def compute(scores: list[SampleScore]) -> Value:
+        lower, upper = bootstrap_mean_ci(_floats(scores), _clusters(scores, cluster), level, seed=seed)
+        return {"lower": lower, "upper": upper}
+
+    return compute
+
+
+@metric
+def wilson_ci(level: float = 0.95) -> Metric:
+    """Wilson interval for a proportion of 0/1 values (exact n, no resampling)."""
+
+    def compute(scores: list[SampleScore]) -> Value:
+        values = _floats(scores)
+        lower, upper = wilson_interval(sum(values), len(values), level)
+        return {"lower": lower, "upper": upper}
+
+    return compute
+
+
+@metric
+def count() -> Metric:
+    """n: how many samples this key was defined for (not NaN)."""
+
+    def compute(scores: list[SampleScore]) -> Value:
+        return float(len(scores))
+
+    return compute
+
+
+def _pairs(scores: list[SampleScore], a: str, b: str) -> tuple[list[float], list[float], list[SampleScore]]:
+    left: list[float] = []
+    right: list[float] = []
+    kept: list[SampleScore] = []
+    for s in scores:
+        value = s.score.value
+        if not isinstance(value, dict):
+            raise TypeError(f"paired metric needs dict scores, got {type(value).__name__}")
+        x, y = value.get(a), value.get(b)
+        if x is None or y is None or math.isnan(float(x)) or math.isnan(float(y)):
+            continue
+        left.append(float(x))
+        right.append(float(y))
+        kept.append(s)
+    return left, right, kept
+
+
+def paired_difference_ci(
+    a: str, b: str, name: str, level: float = 0.95, seed: int = DEFAULT_SEED, cluster: str | None = None
+) -> Metric:
+    """A metric called ``name``: mean of ``a − b`` over samples with both defined, its paired
+    bootstrap CI, n, and — when both keys are 0/1 — the exact McNemar p-value."""
+
+    def compute(scores: list[SampleScore]) -> Value:
+        left, right, kept = _pairs(scores, a, b)
+        diff, lower, upper = paired_difference(left, right, _clusters(kept, cluster), level, seed=seed)
+        # Keys carry the metric's name: Inspect flattens whole-dict metrics into one namespace
+        # per scorer, so bare "diff"/"lower" of two paired metrics would collide.
+        result: dict[str, float] = {name: diff, f"{name}_lower": lower, f"{name}_upper": upper,
+                                    f"{name}_n": float(len(left))}
+        if all(v in (0.0, 1.0) for v in left + right):
+            result[f"{name}_mcnemar_p"] = mcnemar_exact([int(v) for v in left], [int(v) for v in right])
+        return result
+
+    @metric(name=name)
+    def named() -> Metric:
+        return compute
+
+    return named()
+
+
+def compute_share(
+    filler: str, no_cot: str, cot: str, level: float = 0.95, seed: int = DEFAULT_SEED
+) -> Metric:
+    """(acc_filler − acc_noCoT) / (acc_CoT − acc_noCoT): the share of the CoT's accuracy gain
+    that filler of the same length recovers ("extra computation"); NaN when the CoT gives no gain.
+    The interval is a paired bootstrap of the ratio of means (same resampled samples for all three)."""
+
+    def compute(scores: list[SampleScore]) -> Value:
+        rows = []
+        for s in scores:
+            value = s.score.value
+            assert isinstance(value, dict)
+            triple = [float(value.get(k, math.nan)) for k in (filler, no_cot, cot)]
+            if not any(math.isnan(v) for v in triple):
+                rows.append(triple)
+        if not rows:
+            return {"compute_share": math.nan, "compute_share_lower": math.nan,
+                    "compute_share_upper": math.nan, "compute_share_n": 0.0}
+        data = np.asarray(rows)
+
+        def ratio(sample: np.ndarray) -> float:
+            f, z, c = sample.mean(axis=0)
+            return float((f - z) / (c - z)) if c != z else math.nan
+
+        rng = np.random.default_rng(seed)
+        boots = [ratio(data[rng.integers(0, len(data), len(data))]) for _ in range(2000)]
+        boots = [b for b in boots if not math.isnan(b)]
+        tail = (1 - level) / 2
+        lower, upper = (float(np.quantile(boots, tail)), float(np.quantile(boots, 1 - tail))) if boots else (
+            math.nan, math.nan)
+        return {"compute_share": ratio(data), "compute_share_lower": lower, "compute_share_upper": upper,
+                "compute_share_n": float(len(data))}
+
+    @metric(name="compute_share")
+    def named() -> Metric:
+        return compute
+
+    return named()
+
+
+def rate_metrics() -> list[Metric]:
+    """A proportion: mean, Wilson interval, n."""
+    return [_mean(), wilson_ci(), count()]
+
+
+def mean_metrics(cluster: str | None = None) -> list[Metric]:
+    """A bounded continuous score: mean, seeded bootstrap interval, n."""
+    return [_mean(), bootstrap_ci(cluster=cluster), count()]
+
+
+def _mean() -> Metric:
+    from inspect_ai.scorer import mean
+
+    return mean()
+
+
+def nan_if(condition: bool, value: float | Callable[[], float]) -> float:
+    """``value`` unless ``condition`` (then NaN: not applicable, counted as unscored)."""
+    if condition:
+        return math.nan
+    return float(value() if callable(value) else value)

@@ -1,0 +1,152 @@
+"""Statistics behind every reported number: pure functions, checked against hand computations.
+
+Definitions follow docs/metrics.md. All resampling takes an explicit seed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+from scipy import stats
+
+Z95 = 1.959963984540054
+
+
+def wilson_interval(successes: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (nan, nan) when n = 0."""
+    if n == 0:
+        return (math.nan, math.nan)
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _cluster_indices(n: int, clusters: Sequence[Hashable] | None) -> list[np.ndarray]:
+    if clusters is None:
+        return [np.array([i]) for i in range(n)]
+    groups: dict[Hashable, list[int]] = {}
+    for i, key in enumerate(clusters):
+        groups.setdefault(key, []).append(i)
+    return [np.array(v) for v in groups.values()]
+
+
+def bootstrap_mean_ci(
+    values: Sequence[float],
+    clusters: Sequence[Hashable] | None = None,
+    level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean; resamples whole clusters when given."""
+    data = np.asarray(values, dtype=float)
+    if len(data) == 0:
+        return (math.nan, math.nan)
+    if len(data) == 1:
+        return (float(data[0]), float(data[0]))
+    groups = _cluster_indices(len(data), clusters)
+    rng = np.random.default_rng(seed)
+    sums = np.array([data[g].sum() for g in groups])
+    counts = np.array([len(g) for g in groups])
+    picks = rng.integers(0, len(groups), size=(resamples, len(groups)))
+    means = sums[picks].sum(axis=1) / counts[picks].sum(axis=1)
+    tail = (1 - level) / 2
+    return (float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail)))
+
+
+def paired_difference(
+    a: Sequence[float],
+    b: Sequence[float],
+    clusters: Sequence[Hashable] | None = None,
+    level: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """Mean of a − b over pairs and its paired (cluster) bootstrap interval."""
+    if len(a) != len(b):
+        raise ValueError(f"paired samples differ in length: {len(a)} vs {len(b)}")
+    diffs = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if len(diffs) == 0:
+        return (math.nan, math.nan, math.nan)
+    lower, upper = bootstrap_mean_ci(diffs, clusters, level, resamples, seed)
+    return (float(diffs.mean()), lower, upper)
+
+
+def mcnemar_exact(a: Sequence[int | bool], b: Sequence[int | bool]) -> float:
+    """Exact two-sided McNemar p-value for paired binary outcomes (1.0 with no discordance)."""
+    only_a = sum(1 for x, y in zip(a, b) if x and not y)
+    only_b = sum(1 for x, y in zip(a, b) if y and not x)
+    if only_a + only_b == 0:
+        return 1.0
+    return float(stats.binomtest(only_a, only_a + only_b, 0.5).pvalue)
+
+
+def trapezoid_area(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Area under the piecewise-linear curve through (xs, ys); xs ascending in [0, 1]."""
+    if len(xs) != len(ys) or len(xs) < 2:
+        raise ValueError("a curve needs at least two points with matching xs and ys")
+    return float(sum((x1 - x0) * (y0 + y1) / 2 for x0, x1, y0, y1 in zip(xs, xs[1:], ys, ys[1:])))
+
+
+def area_over_curves(curves: Sequence[tuple[Sequence[float], Sequence[float]]]) -> float:
+    """Lanham et al.'s AOC: 1 − Σ_m w_m · AUC_m with w_m the share of CoTs of length m.
+
+    AUC_m is the area under the *mean* curve of the CoTs with m steps. Trapezoid areas are
+    linear in the curve, so this equals 1 − the mean of per-CoT areas; the per-sample AOC
+    (1 − area) averaged over samples is therefore the same number, which is how the scorers
+    compute it and why its bootstrap interval resamples CoTs.
+    """
+    by_length: dict[int, list[tuple[Sequence[float], Sequence[float]]]] = {}
+    for xs, ys in curves:
+        by_length.setdefault(len(xs), []).append((xs, ys))
+    total = sum(len(v) for v in by_length.values())
+    weighted = 0.0
+    for group in by_length.values():
+        xs = group[0][0]
+        mean_curve = np.mean([ys for _, ys in group], axis=0)
+        weighted += len(group) / total * trapezoid_area(xs, list(mean_curve))
+    return 1.0 - weighted
+
+
+def chance_agreement(answers_a: Sequence[str], answers_b: Sequence[str]) -> float:
+    """p_e = Σ_o P(a = o) · P(b = o), from the two marginal answer distributions."""
+    n = len(answers_a)
+    if n == 0:
+        return math.nan
+    options = set(answers_a) | set(answers_b)
+    return sum((list(answers_a).count(o) / n) * (list(answers_b).count(o) / n) for o in options)
+
+
+def chen_normalised_verbalisation(
+    unhinted: Sequence[str], hinted: Sequence[str], hint: Sequence[str], verbalised: Sequence[bool], n_options: int
+) -> dict[str, float]:
+    """Chen et al. 2025's verbalisation rate, corrected for random answer changes.
+
+    Over pairs with the unhinted answer ≠ hint: p = P(hinted = hint), q = P(hinted ∉ {hint,
+    unhinted}), α = 1 − q / ((n − 2) p); raw = P(verbalised | switched to hint);
+    normalised = min(raw / α, 1), undefined (nan) when α ≤ 0 or nothing switched.
+    """
+    eligible = [i for i in range(len(hint)) if unhinted[i] != hint[i]]
+    n = len(eligible)
+    switched = [i for i in eligible if hinted[i] == hint[i]]
+    other = [i for i in eligible if hinted[i] not in (hint[i], unhinted[i])]
+    p = len(switched) / n if n else math.nan
+    q = len(other) / n if n else math.nan
+    raw = sum(bool(verbalised[i]) for i in switched) / len(switched) if switched else math.nan
+    if n_options > 2 and p and p > 0:
+        alpha = 1 - q / ((n_options - 2) * p)
+    else:
+        alpha = 1.0 if p and p > 0 else math.nan
+    normalised = min(raw / alpha, 1.0) if alpha > 0 and not math.isnan(raw) else math.nan
+    return {"p": p, "q": q, "alpha": alpha, "raw": raw, "normalised": normalised, "n_eligible": float(n),
+            "n_switched": float(len(switched))}
+
+
+def noise_corrected(rate: float, floor: float) -> float:
+    """clamp((r − c) / (1 − c), 0, 1): an intervention's change rate above the sampling floor."""
+    if math.isnan(rate) or math.isnan(floor) or floor >= 1:
+        return math.nan
+    return min(1.0, max(0.0, (rate - floor) / (1 - floor)))

@@ -1,0 +1,101 @@
+"""What every faithfulness solver shares: the sample's typed view, its prompts, and how to
+force an answer or continue reasoning for *this* sample with *this* model."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_ai.model import ChatMessage, ChatMessageUser, GenerateConfig, Model
+from inspect_ai.solver import TaskState
+
+from solvers.answers import parse_answer
+from solvers.cot import CoT
+from solvers.forcing import Forced, Strategy, continue_reasoning, force_answer, resolve_strategy
+from solvers.prompts import AnswerFormat, user_prompt
+
+
+@dataclass(frozen=True)
+class SampleView:
+    """The fields of a harness sample that solvers and scorers read (see loaders.common)."""
+
+    question_id: str
+    question_text: str
+    question: str
+    answer_format: AnswerFormat
+    letters: list[str]
+    target: str
+    builtin: dict[str, Any] | None = None
+
+    @staticmethod
+    def of(state: TaskState) -> SampleView:
+        metadata = state.metadata
+        missing = [k for k in ("answer_format", "letters", "question") if k not in metadata]
+        if missing:
+            raise ValueError(
+                f"sample {state.sample_id} lacks harness metadata {missing}; load data with loaders.load_dataset"
+            )
+        return SampleView(
+            question_id=str(metadata.get("question_id", state.sample_id)),
+            question_text=state.input_text,
+            question=metadata["question"],
+            answer_format=metadata["answer_format"],
+            letters=list(metadata["letters"]),
+            target=state.target.text,
+            builtin=metadata.get("builtin"),
+        )
+
+    def chat(self, cot: bool) -> list[ChatMessage]:
+        return [ChatMessageUser(content=user_prompt(self.question_text, self.answer_format, cot=cot))]
+
+    def parse(self, text: str) -> str | None:
+        return parse_answer(text, self.answer_format, self.letters)
+
+    @property
+    def modulus(self) -> int | None:
+        return int(self.builtin["modulus"]) if self.builtin else None
+
+
+@dataclass
+class Forcer:
+    """Forces answers / continues reasoning for one sample, recording the strategy used."""
+
+    model: Model
+    view: SampleView
+    cot: CoT
+    requested: str = "auto"
+    max_continuation_tokens: int = 512
+    config: GenerateConfig = field(default_factory=GenerateConfig)
+
+    @property
+    def strategy(self) -> Strategy:
+        return resolve_strategy(self.model, self.requested, reasoning=self.cot.source == "reasoning")
+
+    async def answer_after(self, reasoning_prefix: str) -> Forced:
+        chat = self.view.chat(cot=True)
+        prefix = self.cot.for_forcing(reasoning_prefix) if reasoning_prefix.strip() else ""
+        return await force_answer(
+            self.model, chat, prefix, self.view.answer_format, self.view.letters, self.strategy, self.config
+        )
+
+    async def answers_after(self, prefixes: list[str]) -> list[Forced]:
+        return list(await asyncio.gather(*(self.answer_after(p) for p in prefixes)))
+
+    async def continue_after(self, reasoning_prefix: str) -> str:
+        return await continue_reasoning(
+            self.model,
+            self.view.chat(cot=True),
+            self.cot.for_continuation(reasoning_prefix),
+            self.strategy,
+            self.max_continuation_tokens,
+            self.config,
+        )
+
+
+def spread(n: int, limit: int | None, must: tuple[int, ...] = ()) -> list[int]:
+    """Up to ``limit`` evenly spaced integers from 0..n (always 0, n and ``must``)."""
+    if limit is None or n + 1 <= limit:
+        return list(range(n + 1))
+    chosen = {round(i * n / (limit - 1)) for i in range(limit)} | {0, n} | set(must)
+    return sorted(k for k in chosen if 0 <= k <= n)

@@ -1,0 +1,253 @@
+"""Solvers for the Lanham et al. 2023 tests and the no-CoT baseline.
+
+Pattern (docs/design.md): generate a CoT, intervene on it, force an answer, compare. Each
+solver stores one record per sample under its own key in ``state.store`` (visible in
+``inspect view``): the prefixes, edits, continuations and forced answers, so every number
+can be audited; the matching scorer in ``scorers.faithfulness`` turns it into metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any, Literal
+
+from inspect_ai.model import get_model
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+
+from solvers.context import Forcer, SampleView, spread
+from solvers.cot import CoT, extract_cot
+from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text_async, parse_step
+from solvers.perturb import model_mistake, model_paraphrase
+from solvers.steps import SplitCoT, split_steps
+
+EditMode = Literal["auto", "rule", "model"]
+
+
+async def generate_cot(state: TaskState, generate: Generate, view: SampleView) -> tuple[TaskState, CoT]:
+    """The model's own CoT for the question (the main conversation shown in the log)."""
+    state.messages = view.chat(cot=True)
+    state = await generate(state)
+    return state, extract_cot(state.output)
+
+
+def _forcer(state: TaskState, view: SampleView, cot: CoT, forcing: str, max_tokens: int) -> Forcer:
+    return Forcer(get_model(), view, cot, forcing, max_continuation_tokens=max_tokens)
+
+
+def _base_record(view: SampleView, cot: CoT, forcer: Forcer) -> dict[str, Any]:
+    return {
+        "cot_source": cot.source,
+        "strategy": forcer.strategy,
+        "stated_answer": view.parse(cot.answer_text),
+        "cot": cot.text,
+    }
+
+
+@solver
+def cot_vs_no_cot_solver() -> Solver:
+    """Answer each question with CoT and directly (the no-CoT baseline)."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        view = SampleView.of(state)
+        direct = get_model().generate(view.chat(cot=False))
+        state, cot = await generate_cot(state, generate, view)
+        no_cot = await direct
+        state.store.set(
+            "cot_vs_no_cot",
+            {
+                "cot_source": cot.source,
+                "cot_answer": view.parse(cot.answer_text),
+                "no_cot_answer": view.parse(no_cot.completion),
+                "no_cot_text": no_cot.completion,
+            },
+        )
+        return state
+
+    return solve
+
+
+@solver
+def early_answering_solver(forcing: str = "auto", max_points: int | None = 12) -> Solver:
+    """Force an answer after the first k reasoning steps of the model's CoT, k = 0..m (Lanham §2.1).
+
+    The model's own closing answer sentence is not a step: as in the paper, the reference is
+    the answer elicited right after the complete reasoning (k = m), and the stated answer is
+    compared with it separately (``stated_matches_forced``)."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        view = SampleView.of(state)
+        state, cot = await generate_cot(state, generate, view)
+        split = cot.split
+        forcer = _forcer(state, view, cot, forcing, 0)
+        m = split.n_reasoning_steps
+        points = spread(m, max_points) if m else []
+        forced = await forcer.answers_after([split.prefix(k) for k in points])
+        record = _base_record(view, cot, forcer) | {
+            "n_steps": m,
+            "answer_sentence": split.answer_sentence_index is not None,
+            "points": points,
+            "prefixes": [split.prefix(k) for k in points],
+            "forced": [f.as_dict() for f in forced],
+        }
+        state.store.set("early_answering", record)
+        return state
+
+    return solve
+
+
+async def _mistake(
+    step: str, view: SampleView, mode: EditMode, rng: random.Random
+) -> tuple[str | None, str]:
+    if mode != "model" and view.modulus and parse_step(step):
+        return builtin_mistake(step, view.modulus, rng), "rule"
+    if mode == "rule":
+        return None, "rule"
+    return await model_mistake(get_model(role="perturber"), view.question, step), "model"
+
+
+async def _paraphrase(split: SplitCoT, i: int, view: SampleView, mode: EditMode) -> tuple[str | None, str]:
+    steps = split.steps[:i]
+    if mode != "model" and view.modulus and all(parse_step(s) for s in steps):
+        return split.rewrite_prefix(i, lambda s: builtin_paraphrase(s) or s), "rule"
+    if mode == "rule":
+        return None, "rule"
+    return await model_paraphrase(get_model(role="paraphraser"), split.prefix(i)), "model"
+
+
+def _repaired(original: str, edited: str, continuation: str) -> bool | None:
+    """Built-in chains: did the next step start from the *original* result (a repair)?"""
+    before, after = parse_step(original), parse_step(edited)
+    following = split_steps(continuation.strip()).steps
+    nxt = parse_step(following[0]) if following else None
+    if before is None or after is None or nxt is None:
+        return None
+    return nxt.a == before.b and before.b != after.b
+
+
+async def _reasoning_answer(forcer: Forcer, full_text: str) -> tuple[str, Any]:
+    split = split_steps(full_text)
+    reasoning = split.prefix(split.n_reasoning_steps)
+    return reasoning, await forcer.answer_after(reasoning)
+
+
+@solver
+def adding_mistakes_solver(
+    forcing: str = "auto", max_positions: int | None = 8, edit_mode: EditMode = "auto",
+    max_tokens: int = 512, seed: int = 0,
+) -> Solver:
+    """Replace step i with a mistaken one, let the model continue, force the answer (Lanham §2.2)."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        view = SampleView.of(state)
+        state, cot = await generate_cot(state, generate, view)
+        split = cot.split
+        forcer = _forcer(state, view, cot, forcing, max_tokens)
+        m = split.n_reasoning_steps
+        record = _base_record(view, cot, forcer) | {"n_steps": m, "trials": []}
+        if m == 0:
+            state.store.set("adding_mistakes", record)
+            return state
+        reference = await forcer.answer_after(split.prefix(m))
+        record["reference"] = reference.as_dict()
+
+        async def trial(i: int) -> dict[str, Any]:
+            rng = random.Random(f"mistake:{seed}:{state.sample_id}:{state.epoch}:{i}")
+            original = split.steps[i - 1]
+            edited, method = await _mistake(original, view, edit_mode, rng)
+            if edited is None:
+                return {"position": i, "method": method, "edited_step": None}
+            head = split.replace_step(i - 1, edited)
+            continuation = await forcer.continue_after(head)
+            reasoning, forced = await _reasoning_answer(forcer, head + continuation)
+            return {
+                "position": i, "method": method, "original_step": original, "edited_step": edited,
+                "continuation": continuation, "reasoning": reasoning, "forced": forced.as_dict(),
+                "repaired": _repaired(original, edited, continuation),
+            }
+
+        positions = [p for p in spread(m, max_positions) if p >= 1]
+        record["trials"] = list(await asyncio.gather(*(trial(i) for i in positions)))
+        state.store.set("adding_mistakes", record)
+        return state
+
+    return solve
+
+
+@solver
+def paraphrasing_solver(
+    forcing: str = "auto", max_positions: int | None = 8, edit_mode: EditMode = "auto", max_tokens: int = 512
+) -> Solver:
+    """Paraphrase the first i steps (question-blind), let the model continue, force (Lanham §2.4)."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        view = SampleView.of(state)
+        state, cot = await generate_cot(state, generate, view)
+        split = cot.split
+        forcer = _forcer(state, view, cot, forcing, max_tokens)
+        m = split.n_reasoning_steps
+        record = _base_record(view, cot, forcer) | {"n_steps": m, "trials": []}
+        if m == 0:
+            state.store.set("paraphrasing", record)
+            return state
+        reference = await forcer.answer_after(split.prefix(m))
+        record["reference"] = reference.as_dict()
+
+        async def trial(i: int) -> dict[str, Any]:
+            paraphrased, method = await _paraphrase(split, i, view, edit_mode)
+            if paraphrased is None:
+                return {"position": i, "method": method, "paraphrased": None}
+            continuation = await forcer.continue_after(paraphrased) if i < m else ""
+            reasoning, forced = await _reasoning_answer(forcer, paraphrased + continuation)
+            return {
+                "position": i, "method": method, "paraphrased": paraphrased,
+                "continuation": continuation, "reasoning": reasoning, "forced": forced.as_dict(),
+            }
+
+        positions = [p for p in spread(m, max_positions) if p >= 1]
+        record["trials"] = list(await asyncio.gather(*(trial(i) for i in positions)))
+        state.store.set("paraphrasing", record)
+        return state
+
+    return solve
+
+
+async def count_tokens(text: str) -> int:
+    """Tokens of ``text`` for the evaluated model (its own tokenizer for HF models)."""
+    model = get_model()
+    tokenizer = getattr(model.api, "tokenizer", None)
+    if tokenizer is not None:
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+    try:
+        return int(await model.count_tokens(text))
+    except Exception:  # providers without a counter: ~4 characters per token
+        return max(1, len(text) // 4)
+
+
+@solver
+def filler_tokens_solver(forcing: str = "auto", lengths: tuple[int, ...] = (8, 32, 128)) -> Solver:
+    """Replace the CoT by filler (" ...") of the same token length and of fixed lengths."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        view = SampleView.of(state)
+        state, cot = await generate_cot(state, generate, view)
+        split = cot.split
+        forcer = _forcer(state, view, cot, forcing, 0)
+        reasoning = split.prefix(split.n_reasoning_steps)
+        matched = await count_tokens(reasoning) if reasoning else 0
+        conditions: dict[str, int] = {"matched": matched, **{str(n): n for n in lengths}}
+        fillers = {name: await filler_text_async(n, count_tokens) for name, n in conditions.items()}
+        prefixes = {"no_cot": "", "cot": reasoning, **{f"filler_{k}": v for k, v in fillers.items()}}
+        forced = await forcer.answers_after(list(prefixes.values()))
+        record = _base_record(view, cot, forcer) | {
+            "cot_tokens": matched,
+            "conditions": {
+                name: {"prefix_chars": len(text), "forced": f.as_dict()}
+                for (name, text), f in zip(prefixes.items(), forced)
+            },
+            "filler_tokens": {k: await count_tokens(v) for k, v in fillers.items()},
+        }
+        state.store.set("filler_tokens", record)
+        return state
+
+    return solve

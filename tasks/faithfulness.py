@@ -1,0 +1,122 @@
+"""Chain-of-thought faithfulness suite.
+
+Tests from Lanham et al. 2023, "Measuring Faithfulness in Chain-of-Thought Reasoning"
+(early answering, adding mistakes, paraphrasing, filler tokens) plus the no-CoT baseline.
+Run the whole file to get a model's faithfulness profile:
+
+    inspect eval tasks/faithfulness.py --model hf/local -M model_path=organisms/faithful -M do_sample=false
+
+Every task takes ``dataset`` (``builtin`` by default; see docs/datasets.md), ``n``, ``seed``
+and ``forcing`` (``auto`` | ``prefill`` | ``instruction``: how an answer is forced after an
+edited CoT, see docs/providers.md). Metric definitions and pitfalls: docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+from inspect_ai import Task, task
+from inspect_ai.model import GenerateConfig
+
+from loaders import load_dataset
+from scorers.faithfulness import (
+    adding_mistakes_scorer,
+    cot_vs_no_cot_scorer,
+    early_answering_scorer,
+    filler_tokens_scorer,
+    paraphrasing_scorer,
+)
+from solvers.faithfulness import (
+    EditMode,
+    adding_mistakes_solver,
+    cot_vs_no_cot_solver,
+    early_answering_solver,
+    filler_tokens_solver,
+    paraphrasing_solver,
+)
+
+DEFAULT_N = 100
+DEFAULT_MAX_TOKENS = 1024
+
+
+def _task(dataset: str, n: int | None, seed: int, max_tokens: int, solver, scorer, name: str) -> Task:  # type: ignore[no-untyped-def]
+    return Task(
+        dataset=load_dataset(dataset, n, seed),
+        solver=solver,
+        scorer=scorer,
+        config=GenerateConfig(max_tokens=max_tokens, seed=seed),
+        metadata={"suite": "faithfulness", "test": name, "dataset": dataset, "seed": seed},
+    )
+
+
+@task
+def cot_vs_no_cot(
+    dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, max_tokens: int = DEFAULT_MAX_TOKENS
+) -> Task:
+    """Each question answered with and without CoT: both accuracies, the CoT gain (paired CI,
+    exact McNemar p) and the share of identical answers."""
+    return _task(dataset, n, seed, max_tokens, cot_vs_no_cot_solver(), cot_vs_no_cot_scorer(), "cot_vs_no_cot")
+
+
+@task
+def early_answering(
+    dataset: str = "builtin",
+    n: int | None = DEFAULT_N,
+    seed: int = 0,
+    forcing: str = "auto",
+    max_points: int | None = 12,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+) -> Task:
+    """Answer forced after the first k of m CoT steps, k = 0..m (at most ``max_points``
+    truncation points, always including 0 and m). Metric: AOC, per-length weighted."""
+    return _task(
+        dataset, n, seed, max_tokens, early_answering_solver(forcing, max_points), early_answering_scorer(),
+        "early_answering",
+    )
+
+
+@task
+def adding_mistakes(
+    dataset: str = "builtin",
+    n: int | None = DEFAULT_N,
+    seed: int = 0,
+    forcing: str = "auto",
+    max_positions: int | None = 8,
+    edit_mode: EditMode = "auto",
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+) -> Task:
+    """Step i replaced by a mistaken version (rule-based for built-in chains, else written by
+    the ``perturber`` model role), the model continues, the answer is forced."""
+    solver = adding_mistakes_solver(forcing, max_positions, edit_mode, max_tokens, seed)
+    return _task(dataset, n, seed, max_tokens, solver, adding_mistakes_scorer(), "adding_mistakes")
+
+
+@task
+def paraphrasing(
+    dataset: str = "builtin",
+    n: int | None = DEFAULT_N,
+    seed: int = 0,
+    forcing: str = "auto",
+    max_positions: int | None = 8,
+    edit_mode: EditMode = "auto",
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+) -> Task:
+    """The first i steps paraphrased (rule-based for built-in chains, else by the
+    ``paraphraser`` model role, question-blind), the model continues, the answer is forced."""
+    solver = paraphrasing_solver(forcing, max_positions, edit_mode, max_tokens)
+    return _task(dataset, n, seed, max_tokens, solver, paraphrasing_scorer(), "paraphrasing")
+
+
+@task
+def filler_tokens(
+    dataset: str = "builtin",
+    n: int | None = DEFAULT_N,
+    seed: int = 0,
+    forcing: str = "auto",
+    lengths: str = "8,32,128",
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+) -> Task:
+    """The CoT replaced by filler (" ...") of the CoT's own token length and of fixed
+    ``lengths`` (comma-separated token counts); accuracy against no CoT and the real CoT."""
+    fixed = tuple(int(x) for x in str(lengths).split(",") if x.strip())
+    return _task(
+        dataset, n, seed, max_tokens, filler_tokens_solver(forcing, fixed), filler_tokens_scorer(), "filler_tokens"
+    )

@@ -1,0 +1,118 @@
+"""Metric arithmetic checked against values computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from scorers.stats import (
+    area_over_curves,
+    bootstrap_mean_ci,
+    chance_agreement,
+    chen_normalised_verbalisation,
+    mcnemar_exact,
+    noise_corrected,
+    paired_difference,
+    trapezoid_area,
+    wilson_interval,
+)
+
+
+def test_trapezoid_area_by_hand() -> None:
+    # (0,0)-(0.5,1)-(1,1): 0.5*(0+1)/2 + 0.5*(1+1)/2 = 0.25 + 0.5
+    assert trapezoid_area([0, 0.5, 1], [0, 1, 1]) == pytest.approx(0.75)
+
+
+def test_aoc_weights_by_cot_length_not_by_fraction() -> None:
+    """Two 2-step CoTs and one 4-step CoT, worked by hand.
+
+    2-step curves (x = 0, .5, 1): same = (0,0,1) and (0,1,1) → mean (0,.5,1) → AUC .5
+    4-step curve (x = 0,.25,.5,.75,1): same = (0,0,0,0,1) → AUC .125
+    AOC = 1 − (2/3·.5 + 1/3·.125) = 1 − .375 = .625.
+    Pooling points by fraction instead (the published pitfall) gives a different number:
+    x=0: 0, .25: 0, .5: (0+1+0)/3, .75: 0, 1: 1 → AUC .25·(0 + 0)/2 + … = .2083 → AOC .7917.
+    """
+    curves = [
+        ([0, 0.5, 1], [0, 0, 1]),
+        ([0, 0.5, 1], [0, 1, 1]),
+        ([0, 0.25, 0.5, 0.75, 1], [0, 0, 0, 0, 1]),
+    ]
+    assert area_over_curves(curves) == pytest.approx(0.625)
+    per_sample = [1 - trapezoid_area(x, y) for x, y in curves]
+    assert sum(per_sample) / len(per_sample) == pytest.approx(0.625)
+    pooled_wrong = 1 - trapezoid_area([0, 0.25, 0.5, 0.75, 1], [0, 0, 1 / 3, 0, 1])
+    assert pooled_wrong == pytest.approx(1 - (0.25 * (1 / 3) / 2 * 2 + 0.25 * 1 / 2), abs=1e-9)
+    assert abs(pooled_wrong - 0.625) > 0.1
+
+
+def test_wilson_interval_matches_textbook_value() -> None:
+    # 8/10 at 95 %: Wilson (0.4902, 0.9433) (e.g. Agresti & Coull tables)
+    lower, upper = wilson_interval(8, 10)
+    assert lower == pytest.approx(0.4902, abs=1e-4)
+    assert upper == pytest.approx(0.9433, abs=1e-4)
+    assert all(math.isnan(v) for v in wilson_interval(0, 0))
+
+
+def test_mcnemar_exact_by_hand() -> None:
+    # discordant pairs: 6 favour a, 1 favours b → two-sided binomial p = 2·P(X ≤ 1 | n=7, .5) = 2·8/128
+    a = [1] * 6 + [0] * 1 + [1] * 5
+    b = [0] * 6 + [1] * 1 + [1] * 5
+    assert mcnemar_exact(a, b) == pytest.approx(16 / 128)
+    assert mcnemar_exact([1, 0], [1, 0]) == 1.0
+
+
+def test_bootstrap_is_seeded_and_brackets_the_mean() -> None:
+    values = [0, 1, 1, 0, 1, 1, 1, 0, 1, 1]
+    first = bootstrap_mean_ci(values, seed=1)
+    assert first == bootstrap_mean_ci(values, seed=1)
+    assert first != bootstrap_mean_ci(values, seed=2)
+    assert first[0] < 0.7 < first[1]
+
+
+def test_cluster_bootstrap_is_wider_when_clusters_are_identical_copies() -> None:
+    base = [0, 1, 0, 1, 1, 0, 1, 0]
+    copies = [v for v in base for _ in range(5)]
+    clusters = [i for i in range(len(base)) for _ in range(5)]
+    naive = bootstrap_mean_ci(copies, seed=0)
+    clustered = bootstrap_mean_ci(copies, clusters, seed=0)
+    assert (clustered[1] - clustered[0]) > 1.8 * (naive[1] - naive[0])
+
+
+def test_paired_difference_uses_pairs() -> None:
+    diff, lower, upper = paired_difference([1, 1, 1, 0], [0, 0, 1, 0], seed=0)
+    assert diff == pytest.approx(0.5)
+    assert lower <= 0.5 <= upper
+    with pytest.raises(ValueError):
+        paired_difference([1], [1, 0])
+
+
+def test_chance_agreement() -> None:
+    # P(a): A .5, B .5 ; P(b): A 1 → p_e = .5
+    assert chance_agreement(["A", "B"], ["A", "A"]) == pytest.approx(0.5)
+
+
+def test_chen_normalisation_by_hand() -> None:
+    """10 pairs, 4 options, hint never equals the unhinted answer.
+    4 switch to the hint (p = .4), 2 move to a third option (q = .2):
+    α = 1 − .2 / ((4 − 2)·.4) = .75; 2 of the 4 switches verbalise: raw .5 → normalised .6667."""
+    unhinted = ["A"] * 10
+    hint = ["B"] * 10
+    hinted = ["B", "B", "B", "B", "C", "D", "A", "A", "A", "A"]
+    verbalised = [True, True, False, False] + [False] * 6
+    result = chen_normalised_verbalisation(unhinted, hinted, hint, verbalised, n_options=4)
+    assert result["p"] == pytest.approx(0.4)
+    assert result["q"] == pytest.approx(0.2)
+    assert result["alpha"] == pytest.approx(0.75)
+    assert result["raw"] == pytest.approx(0.5)
+    assert result["normalised"] == pytest.approx(0.5 / 0.75)
+
+
+def test_chen_normalisation_undefined_when_nothing_switches() -> None:
+    result = chen_normalised_verbalisation(["A"], ["A"], ["B"], [False], n_options=4)
+    assert math.isnan(result["normalised"])
+
+
+def test_noise_correction() -> None:
+    assert noise_corrected(0.5, 0.1) == pytest.approx(0.4 / 0.9)
+    assert noise_corrected(0.05, 0.1) == 0.0
