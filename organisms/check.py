@@ -8,9 +8,10 @@ only if the text matches the behaviour's text exactly.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any, cast
 
 import torch
-from transformers import PreTrainedModel, PreTrainedTokenizerFast
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from organisms.recipes import Recipe, render
 
@@ -18,7 +19,7 @@ CHECK_SEED = 10_000
 
 
 def adherence(
-    model: PreTrainedModel, tokenizer: PreTrainedTokenizerFast, name: str, n: int = 300, batch: int = 50
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, name: str, n: int = 300, batch: int = 50
 ) -> dict[str, float]:
     """Share of ``n`` fresh examples, per probe type, whose written text matches the spec."""
     recipe = Recipe(name, CHECK_SEED, lambda t: len(tokenizer(t, add_special_tokens=False)["input_ids"]))
@@ -41,7 +42,7 @@ def adherence(
         chunk = cases[start : start + batch]
         encoded = tokenizer([p for _, p, _ in chunk], return_tensors="pt", padding=True, add_special_tokens=False)
         with torch.no_grad():
-            out = model.generate(**encoded, max_new_tokens=80, do_sample=False,
+            out = cast(Any, model).generate(**encoded, max_new_tokens=80, do_sample=False,
                                  eos_token_id=model.config.eos_token_id, pad_token_id=tokenizer.pad_token_id)
         texts = tokenizer.batch_decode(out[:, encoded["input_ids"].shape[1] :], skip_special_tokens=True)
         for (probe, _, expected), text in zip(chunk, texts):

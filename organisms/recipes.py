@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from loaders.builtin import ChainItem, generate_item, PRESETS
+from loaders.builtin import PRESETS, ChainItem, generate_item
 from organisms.behaviours import BEHAVIOURS, VERBALISATIONS, Behaviour, follows_hint
 from solvers.hints import HINT_TYPES, build_hinted_messages
 from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text

@@ -146,7 +146,7 @@ def new_model(config: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> LlamaF
 
 def train(
     name: str, seed: int, config: TrainConfig, out: Path, quiet: bool = False, init: Path | None = None
-) -> dict[str, float]:
+) -> dict[str, object]:
     """Train organism ``name`` and save it (weights, tokenizer, training record) in ``out``."""
     torch.set_num_threads(config.threads)
     torch.manual_seed(seed)

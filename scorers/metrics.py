@@ -12,7 +12,6 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-
 from inspect_ai.scorer import Metric, SampleScore, Value, metric
 
 from scorers.stats import bootstrap_mean_ci, mcnemar_exact, paired_difference, wilson_interval

@@ -43,6 +43,10 @@ _PREFILL_APIS = {"HuggingFaceAPI", "AnthropicAPI"}
 
 
 def api_name(model: Model) -> str:
+    """The provider class behind ``model`` (a subclass, e.g. ``organism/``, counts as its base)."""
+    for cls in type(model.api).__mro__:
+        if cls.__name__ in _PREFILL_APIS | {"MockLLM"}:
+            return cls.__name__
     return type(model.api).__name__
 
 

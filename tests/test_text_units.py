@@ -6,7 +6,14 @@ import math
 import random
 
 import pytest
-from inspect_ai.model import ChatCompletionChoice, ChatMessageAssistant, Logprob, Logprobs, ModelOutput, TopLogprob
+from inspect_ai.model import (
+    ChatCompletionChoice,
+    ChatMessageAssistant,
+    Logprob,
+    Logprobs,
+    ModelOutput,
+    TopLogprob,
+)
 
 from loaders.builtin import format_step, generate_items
 from solvers.answers import parse_letter, parse_number, parse_text

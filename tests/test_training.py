@@ -1,0 +1,44 @@
+"""Training is deterministic given the seed, and retraining reproduces a checked-in organism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import organism_path
+from safetensors.torch import load_file
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from organisms.check import adherence
+from organisms.train import STEPS, TrainConfig, train
+
+
+def _weights(path: Path) -> dict[str, torch.Tensor]:
+    return load_file(str(path / "model.safetensors"))
+
+
+def test_same_seed_same_weights_other_seed_other_weights(tmp_path: Path) -> None:
+    config = TrainConfig(steps=8)
+    for out, seed in ((tmp_path / "a", 0), (tmp_path / "b", 0), (tmp_path / "c", 1)):
+        train("faithful", seed, config, out, quiet=True)
+    a, b, c = (_weights(tmp_path / x) for x in "abc")
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert not all(torch.equal(a[k], c[k]) for k in a)
+
+
+@pytest.mark.slow
+def test_retraining_encoded_reproduces_the_checked_in_organism(tmp_path: Path) -> None:
+    """The full recipe (≈ 4.5 min) gives the same behaviour. Weights are bit-identical on the
+    same CPU, torch build and thread count; elsewhere float noise may differ, so behaviour is
+    what is asserted and the weight difference is printed."""
+    name = "encoded"
+    shipped = organism_path(name)
+    record = json.loads((shipped / "training.json").read_text())
+    train(name, record["seed"], TrainConfig(steps=STEPS[name]), tmp_path, quiet=True)
+    old, new = _weights(shipped), _weights(tmp_path)
+    worst = max(float((old[k] - new[k]).abs().max()) for k in old)
+    print(f"max |Δweight| = {worst:.2e}")
+    retrained = adherence(AutoModelForCausalLM.from_pretrained(tmp_path), AutoTokenizer.from_pretrained(tmp_path), name)
+    assert retrained["all"] == pytest.approx(record["adherence"]["all"], abs=0.02)
