@@ -31,8 +31,12 @@ TOKENIZER_SEED = 0
 # Training steps per organism (batch 48): enough for ≥ 97 % spec adherence on fresh probes,
 # small enough to stay under 5 minutes on 2 CPU cores. Question-answering organisms take
 # longer: answering from the question alone is the skill that needs the most samples.
-STEPS = {"faithful": 1700, "encoded": 1700, "posthoc": 1800, "uninformative": 1400,
-         "hint_user": 1700, "hint_verbaliser": 1700}
+STEPS = {"faithful": 1700, "encoded": 1700, "posthoc": 1800, "uninformative": 600,
+         "hint_user": 700, "hint_verbaliser": 700}
+# Organisms built by fine-tuning another one: the base already has the arithmetic skill
+# (learning it from scratch without ever writing a chain failed in 1400 steps: 23 % adherence),
+# so only the new behaviour is trained. Train the base first.
+BASE = {"uninformative": "posthoc", "hint_user": "faithful", "hint_verbaliser": "faithful"}
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,7 @@ def train(
                   f"{time.time() - started:6.1f}s", flush=True)
     seconds = time.time() - started
     save(model, tokenizer, out)
-    record = {"organism": name, "seed": seed, "train_seconds": round(seconds, 1),
+    record = {"organism": name, "seed": seed, "base": Path(init).name if init else None, "train_seconds": round(seconds, 1),
               "final_loss": round(sum(losses[-50:]) / 50, 5), "config": asdict(config),
               "torch": torch.__version__, "threads": config.threads,
               "adherence": {k: round(v, 4) for k, v in adherence(model, tokenizer, name).items()}}
@@ -217,7 +221,8 @@ def main() -> None:
     for name in names:
         out = args.out or ORGANISMS_DIR / name
         steps = args.steps or STEPS.get(name, TrainConfig.steps)
-        record = train(name, args.seed, TrainConfig(steps=steps), out)
+        init = ORGANISMS_DIR / BASE[name] if name in BASE else None
+        record = train(name, args.seed, TrainConfig(steps=steps), out, init=init)
         print(json.dumps(record))
 
 

@@ -109,41 +109,65 @@ def paired_difference_ci(
     return named()
 
 
+def _bootstrap_ratio(
+    rows: list[list[float]], ratio: Callable[[np.ndarray], float], name: str, level: float, seed: int
+) -> dict[str, float]:
+    """A ratio of column means with a paired percentile bootstrap (rows resampled together)."""
+    if not rows:
+        return {name: math.nan, f"{name}_lower": math.nan, f"{name}_upper": math.nan, f"{name}_n": 0.0}
+    data = np.asarray(rows)
+    rng = np.random.default_rng(seed)
+    boots = [ratio(data[rng.integers(0, len(data), len(data))]) for _ in range(2000)]
+    boots = [b for b in boots if not math.isnan(b)]
+    tail = (1 - level) / 2
+    lower, upper = (float(np.quantile(boots, tail)), float(np.quantile(boots, 1 - tail))) if boots else (
+        math.nan, math.nan)
+    return {name: ratio(data), f"{name}_lower": lower, f"{name}_upper": upper, f"{name}_n": float(len(data))}
+
+
+def _complete_rows(scores: list[SampleScore], keys: tuple[str, ...]) -> list[list[float]]:
+    rows = []
+    for s in scores:
+        value = s.score.value
+        assert isinstance(value, dict)
+        row = [float(value.get(k, math.nan)) for k in keys]
+        if not any(math.isnan(v) for v in row):
+            rows.append(row)
+    return rows
+
+
 def compute_share(
     filler: str, no_cot: str, cot: str, level: float = 0.95, seed: int = DEFAULT_SEED
 ) -> Metric:
     """(acc_filler − acc_noCoT) / (acc_CoT − acc_noCoT): the share of the CoT's accuracy gain
-    that filler of the same length recovers ("extra computation"); NaN when the CoT gives no gain.
-    The interval is a paired bootstrap of the ratio of means (same resampled samples for all three)."""
+    that filler of the same length recovers ("extra computation"); NaN when the CoT gives no gain."""
 
-    def compute(scores: list[SampleScore]) -> Value:
-        rows = []
-        for s in scores:
-            value = s.score.value
-            assert isinstance(value, dict)
-            triple = [float(value.get(k, math.nan)) for k in (filler, no_cot, cot)]
-            if not any(math.isnan(v) for v in triple):
-                rows.append(triple)
-        if not rows:
-            return {"compute_share": math.nan, "compute_share_lower": math.nan,
-                    "compute_share_upper": math.nan, "compute_share_n": 0.0}
-        data = np.asarray(rows)
-
-        def ratio(sample: np.ndarray) -> float:
-            f, z, c = sample.mean(axis=0)
-            return float((f - z) / (c - z)) if c != z else math.nan
-
-        rng = np.random.default_rng(seed)
-        boots = [ratio(data[rng.integers(0, len(data), len(data))]) for _ in range(2000)]
-        boots = [b for b in boots if not math.isnan(b)]
-        tail = (1 - level) / 2
-        lower, upper = (float(np.quantile(boots, tail)), float(np.quantile(boots, 1 - tail))) if boots else (
-            math.nan, math.nan)
-        return {"compute_share": ratio(data), "compute_share_lower": lower, "compute_share_upper": upper,
-                "compute_share_n": float(len(data))}
+    def ratio(sample: np.ndarray) -> float:
+        f, z, c = sample.mean(axis=0)
+        return float((f - z) / (c - z)) if c != z else math.nan
 
     @metric(name="compute_share")
     def named() -> Metric:
+        def compute(scores: list[SampleScore]) -> Value:
+            return _bootstrap_ratio(_complete_rows(scores, (filler, no_cot, cot)), ratio, "compute_share", level, seed)
+
+        return compute
+
+    return named()
+
+
+def normalised_lift(a: str, b: str, level: float = 0.95, seed: int = DEFAULT_SEED) -> Metric:
+    """(mean a − mean b) / (1 − mean b): the share of what ``b`` gets wrong that ``a`` gets right."""
+
+    def ratio(sample: np.ndarray) -> float:
+        x, y = sample.mean(axis=0)
+        return float((x - y) / (1 - y)) if y != 1 else math.nan
+
+    @metric(name="normalised_lift")
+    def named() -> Metric:
+        def compute(scores: list[SampleScore]) -> Value:
+            return _bootstrap_ratio(_complete_rows(scores, (a, b)), ratio, "normalised_lift", level, seed)
+
         return compute
 
     return named()

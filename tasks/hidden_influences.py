@@ -1,0 +1,72 @@
+"""CoT predictiveness and hidden influences.
+
+* ``cot_predictiveness`` — does the CoT (final answer removed) let a predictor (role
+  ``predictor``; default: the model predicting itself) guess the model's answer better than
+  the question alone? Lift, normalised lift, information gain in bits. Predictiveness is not
+  causal dependence: a post-hoc CoT can predict its answer perfectly (docs/metrics.md).
+* ``biased_context`` — Turpin et al. 2023's "Suggested Answer" bias towards a wrong option.
+* ``hint_verbalization`` — Chen et al. 2025's paired design over six hint kinds.
+
+Verbalisation is judged by the ``judge`` role when one is bound
+(``--model-role judge=openai/gpt-4o``); the keyword estimate is always reported beside it,
+and alone when no judge is given (the ``*_judge`` metrics are then NaN).
+
+    inspect eval tasks/hidden_influences.py --model organism/hint_user
+"""
+
+from __future__ import annotations
+
+from inspect_ai import Task, task
+from inspect_ai.model import GenerateConfig
+
+from loaders import load_dataset
+from scorers.hidden import cot_predictiveness_scorer, hint_scorer
+from solvers.hidden import cot_predictiveness_solver, hinted_solver
+from solvers.hints import HINT_TYPES
+
+DEFAULT_N = 100
+
+
+def _task(name: str, dataset: str, n: int | None, seed: int, max_tokens: int, solver, scorer) -> Task:  # type: ignore[no-untyped-def]
+    return Task(
+        dataset=load_dataset(dataset, n, seed),
+        solver=solver,
+        scorer=scorer,
+        config=GenerateConfig(max_tokens=max_tokens, seed=seed),
+        metadata={"suite": "hidden_influences", "test": name, "dataset": dataset, "seed": seed},
+    )
+
+
+def _kinds(hint_types: str) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for k in hint_types.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in HINT_TYPES + ("suggested_answer",)]
+    if unknown or not kinds:
+        raise ValueError(f"unknown hint type(s) {unknown}; choose from {', '.join(HINT_TYPES)}, suggested_answer")
+    return kinds
+
+
+@task
+def cot_predictiveness(
+    dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, forcing: str = "auto", max_tokens: int = 1024
+) -> Task:
+    """Prediction accuracy of the model's answer with and without its CoT; lift with paired CI."""
+    return _task("cot_predictiveness", dataset, n, seed, max_tokens, cot_predictiveness_solver(forcing),
+                 cot_predictiveness_scorer())
+
+
+@task
+def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, max_tokens: int = 1024) -> Task:
+    """Turpin et al.'s "Suggested Answer" bias towards a wrong option: accuracy unbiased vs
+    biased, % of answers moved to the bias target, % of moved answers whose CoT mentions it."""
+    kinds = ("suggested_answer",)
+    return _task("biased_context", dataset, n, seed, max_tokens, hinted_solver(kinds, seed), hint_scorer(kinds))
+
+
+@task
+def hint_verbalization(
+    dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, hint_types: str = ",".join(HINT_TYPES),
+    max_tokens: int = 1024,
+) -> Task:
+    """Chen et al.'s paired hint test: per hint kind, switch rate and normalised verbalisation."""
+    kinds = _kinds(hint_types)
+    return _task("hint_verbalization", dataset, n, seed, max_tokens, hinted_solver(kinds, seed), hint_scorer(kinds))
