@@ -98,7 +98,7 @@ def paired_difference_ci(
         # per scorer, so bare "diff"/"lower" of two paired metrics would collide.
         result: dict[str, float] = {name: diff, f"{name}_lower": lower, f"{name}_upper": upper,
                                     f"{name}_n": float(len(left))}
-        if all(v in (0.0, 1.0) for v in left + right):
+        if left and all(v in (0.0, 1.0) for v in left + right):
             result[f"{name}_mcnemar_p"] = mcnemar_exact([int(v) for v in left], [int(v) for v in right])
         return result
 

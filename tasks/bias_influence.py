@@ -1,0 +1,49 @@
+"""Bias Influence Rate on the standard biased/unbiased MCQ dumps.
+
+    inspect eval tasks/bias_influence.py --model hf/local -M model_path=... \\
+        -T path=../shared/datasets/bias-dumps -T prompt_style=cot --model-role judge=openai/gpt-4o
+
+``path``: a dump file, folder or glob (default ``builtin``: built-in chain questions with a
+suggested-answer bias, worded as the organisms were trained). Rejected lines are listed in the
+task metadata of the log, with file, line and reason. Metrics per bias type: accuracy
+unbiased/biased, bias-match rates, BIR with paired CI, BIR verbalised/unverbalised by judge
+and keywords, and (are_you_sure) the rate of abandoned correct answers. See scorers/bias.py.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from inspect_ai import Task, task
+from inspect_ai.model import GenerateConfig
+
+from loaders.bias_dumps import as_dataset, load_bias_dumps
+from scorers.bias import bias_scorer
+from solvers.bias import PromptStyle, bias_influence_solver
+
+
+@task
+def bias_influence(
+    path: str = "builtin",
+    prompt_style: PromptStyle = "cot",
+    bias_types: str | None = None,
+    n: int | None = None,
+    seed: int = 0,
+    max_tokens: int = 1024,
+) -> Task:
+    wanted = [b.strip() for b in bias_types.split(",")] if bias_types else None
+    dump = load_bias_dumps(path, wanted)
+    if dump.rejected:
+        warnings.warn(f"{len(dump.rejected)} dump line(s) rejected, first: {dump.rejected[0]}", stacklevel=1)
+    dataset = as_dataset(dump, name=f"bias-dumps:{path}")
+    if n is not None:
+        dataset.shuffle(seed)
+        dataset = dataset[:n]  # type: ignore[assignment]
+    return Task(
+        dataset=dataset,
+        solver=bias_influence_solver(prompt_style),
+        scorer=bias_scorer(dump.bias_names),
+        config=GenerateConfig(max_tokens=max_tokens, seed=seed),
+        metadata={"suite": "bias_influence", "path": path, "prompt_style": prompt_style, "seed": seed,
+                  "rejected": [f"{w}: {r}" for w, r in dump.rejected]},
+    )
