@@ -17,7 +17,7 @@ DUMPS = SHARED / "datasets" / "bias-dumps"
 
 
 def _line(**overrides: object) -> str:
-    record = {
+    record: dict[str, object] = {
         "original_question": "Q?", "original_question_hash": "h1", "original_dataset": "x",
         "unbiased_question": [{"role": "user", "content": "Q?\n\n(A) yes\n(B) no\n\nPlease think step by step."}],
         "biased_question": [{"role": "user", "content": "I think (B).\nQ?\n\n(A) yes\n(B) no"}],
@@ -39,7 +39,7 @@ def test_every_real_dump_line_loads() -> None:
     assert dump.bias_names == ["are_you_sure", "distractor_argument", "distractor_fact", "post_hoc",
                                "spurious_few_shot_squares", "suggested_answer", "wrong_few_shot"]
     # the same question is aligned across bias types by its hash
-    hashes = {}
+    hashes: dict[str, set[str]] = {}
     for s in dump.samples:
         hashes.setdefault(s.metadata["question_hash"], set()).add(s.metadata["bias_name"])  # type: ignore[index]
     assert max(len(v) for v in hashes.values()) == 7

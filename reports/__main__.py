@@ -1,0 +1,83 @@
+"""``python -m reports <log-dir> --out <dir>``: a log directory → HTML report, figures, CSVs.
+
+Writes ``metrics.csv`` (model × task × metric with 95 % CI, n and McNemar p where paired),
+``paired_comparisons.csv`` (model vs model on the same items), ``runs.csv``, every figure as
+PNG and SVG, and ``index.html`` with the figures embedded (self-contained, no network).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from reports.figures import BAR_FIGURES, bar_figure, curve_figure, filler_figure
+from reports.tables import curve_table, metric_table, paired_comparisons, read_logs, run_table
+
+
+def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
+    out.mkdir(parents=True, exist_ok=True)
+    logs = read_logs(log_dir)
+    if not logs:
+        raise SystemExit(f"no successful Inspect logs under {log_dir}")
+    metrics = metric_table(logs)
+    paired = paired_comparisons(logs)
+    runs = run_table(log_dir)
+    csvs = {"metrics": out / "metrics.csv", "paired_comparisons": out / "paired_comparisons.csv",
+            "runs": out / "runs.csv"}
+    metrics.to_csv(csvs["metrics"], index=False)
+    paired.to_csv(csvs["paired_comparisons"], index=False)
+    runs.to_csv(csvs["runs"], index=False)
+    figures: list[Path] = []
+    figures += curve_figure(curve_table(logs, "early_answering"), "Early answering", "fraction of CoT shown",
+                            out, "early_answering_curve")
+    figures += curve_figure(curve_table(logs, "adding_mistakes"), "Adding mistakes",
+                            "fraction of CoT before the mistake", out, "adding_mistakes_curve")
+    figures += filler_figure(metrics, out)
+    for name, task_re, metric_re, title in BAR_FIGURES:
+        figures += bar_figure(metrics, task_re, metric_re, title, out, name)
+    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures), encoding="utf-8")
+    return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"]}
+
+
+def _table_html(df: pd.DataFrame) -> str:
+    return df.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="", border=0, classes="t")
+
+
+def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path]) -> str:
+    images = "\n".join(
+        f'<figure><img alt="{p.stem}" src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}">'
+        f"<figcaption>{html.escape(p.stem)}</figcaption></figure>"
+        for p in figures if p.suffix == ".png"
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CoT faithfulness report</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:1em}}
+img{{max-width:560px}} table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 8px;
+border-bottom:1px solid #ddd;text-align:right}}</style></head><body>
+<h1>CoT faithfulness report</h1>
+<p>Logs: {html.escape(str(log_dir))}. Every value carries its 95 % interval (Wilson for rates, seeded
+bootstrap for means and paired differences) and n; p is the exact McNemar p-value of paired 0/1 metrics.</p>
+<h2>Figures</h2>{images}
+<h2>Metrics</h2>{_table_html(metrics)}
+<h2>Paired comparisons between models (same items)</h2>{_table_html(paired)}
+</body></html>
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Turn an Inspect log directory into a report.")
+    parser.add_argument("log_dir", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("report"))
+    args = parser.parse_args()
+    written = build_report(args.log_dir, args.out)
+    for kind, paths in written.items():
+        print(f"{kind}: {len(paths)} file(s) in {args.out}")
+    print(f"open {args.out / 'index.html'}")
+
+
+if __name__ == "__main__":
+    main()

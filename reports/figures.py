@@ -1,0 +1,100 @@
+"""Figures from the tidy tables (matplotlib, Agg backend): each saved as PNG and SVG."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from scorers.stats import wilson_interval  # noqa: E402
+
+# (figure name, task, metric regex, title): bar charts of headline metrics with their CIs.
+BAR_FIGURES = [
+    ("aoc_bars", r"early_answering|adding_mistakes", r"aoc", "AOC (area over the curve), 95 % CI"),
+    ("cot_vs_no_cot", r"cot_vs_no_cot", r"accuracy_cot|accuracy_no_cot", "Accuracy with and without CoT"),
+    ("changed_bars", r"adding_mistakes|paraphrasing", r"changed", "Share of edits that change the answer"),
+    ("predictiveness", r"cot_predictiveness", r"predicted_with_cot|predicted_without_cot|lift",
+     "CoT predictiveness: prediction accuracy and lift"),
+    ("hint_verbalisation", r"hint_verbalization|biased_context", r".*_(switched|verbalised_keyword|verbalised_judge)",
+     "Hints: switch rate and verbalisation among switched, per hint type"),
+    ("bias_influence", r"bias_influence", r".*_bir(_unverbalised_keyword|_unverbalised_judge)?",
+     "Bias Influence Rate per bias type"),
+]
+
+
+def _save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
+    paths = [out / f"{name}.png", out / f"{name}.svg"]
+    for path in paths:
+        fig.savefig(path, bbox_inches="tight", dpi=110)
+    plt.close(fig)
+    return paths
+
+
+def bar_figure(table: pd.DataFrame, task_re: str, metric_re: str, title: str, out: Path, name: str) -> list[Path]:
+    rows = table[table.task.str.fullmatch(task_re) & table.metric.str.fullmatch(metric_re)]
+    rows = rows[rows.value.notna()]
+    if rows.empty:
+        return []
+    rows = rows.assign(label=rows.task + "\n" + rows.metric)
+    labels, models = list(dict.fromkeys(rows.label)), sorted(rows.model.unique())
+    width = 0.8 / len(models)
+    fig, ax = plt.subplots(figsize=(max(5.0, 1.2 * len(labels) * max(1, len(models)) / 2 + 2), 3.6))
+    for i, model in enumerate(models):
+        sub = rows[rows.model == model].set_index("label").reindex(labels)
+        xs = [j + (i - (len(models) - 1) / 2) * width for j in range(len(labels))]
+        low = (sub.value - sub.lower).clip(lower=0).fillna(0)
+        high = (sub.upper - sub.value).clip(lower=0).fillna(0)
+        ax.bar(xs, sub.value, width, yerr=[low, high], capsize=3, label=model)
+        for x, (_, r) in zip(xs, sub.iterrows()):
+            if not math.isnan(r.get("p", math.nan)):
+                ax.annotate(f"p={r.p:.2g}", (x, r.value), ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=30, ha="right")
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    return _save(fig, out, name)
+
+
+def curve_figure(curves: pd.DataFrame, title: str, xlabel: str, out: Path, name: str) -> list[Path]:
+    """Mean "same answer" against x per model, with a 95 % Wilson band (x rounded to 0.05)."""
+    if curves.empty:
+        return []
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for model, sub in curves.groupby("model"):
+        grid = sub.assign(x=(sub.x / 0.05).round() * 0.05).groupby("x").same.agg(["sum", "count"])
+        bands = [wilson_interval(s, c) for s, c in zip(grid["sum"], grid["count"])]
+        ax.plot(grid.index, grid["sum"] / grid["count"], marker="o", label=model)
+        ax.fill_between(grid.index, [b[0] for b in bands], [b[1] for b in bands], alpha=0.2)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("same answer as unmodified CoT")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    return _save(fig, out, name)
+
+
+def filler_figure(table: pd.DataFrame, out: Path) -> list[Path]:
+    rows = table[(table.task == "filler_tokens") & table.metric.str.match(r"accuracy_filler_\d+$")]
+    if rows.empty:
+        return []
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for model, sub in rows.groupby("model"):
+        sub = sub.assign(length=sub.metric.map(lambda m: int(re.findall(r"\d+", m)[0]))).sort_values("length")
+        ax.errorbar(sub.length, sub.value, yerr=[sub.value - sub.lower, sub.upper - sub.value], marker="o",
+                    capsize=3, label=model)
+        for ref, style in (("accuracy_no_cot", ":"), ("accuracy_cot", "--")):
+            level = table[(table.task == "filler_tokens") & (table.model == model) & (table.metric == ref)].value
+            if not level.empty:
+                ax.axhline(float(level.iloc[0]), linestyle=style, linewidth=0.8, color="grey")
+    ax.set_xscale("log")
+    ax.set_xlabel("filler length (tokens); dotted: no CoT, dashed: CoT")
+    ax.set_ylabel("accuracy")
+    ax.set_title("Filler tokens in place of the CoT")
+    ax.legend(fontsize=7)
+    return _save(fig, out, "filler_tokens")

@@ -1,0 +1,119 @@
+"""Logs → tidy pandas tables: one row per (log, metric), and per-sample curves."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from inspect_ai.analysis import evals_df
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+
+INTERVAL_SUFFIXES = ("_lower", "_upper", "_n", "_mcnemar_p")
+
+
+def model_label(log: EvalLog) -> str:
+    """``organism:faithful`` / ``hf:<dir>`` for local checkpoints (their model name is not
+    unique: every local HF model is ``hf/local``), else the model name."""
+    path = (log.eval.model_args or {}).get("model_path")
+    if path:
+        return f"{log.eval.model.split('/')[0]}:{Path(str(path)).name}"
+    if log.eval.model.startswith("organism/"):
+        return f"organism:{log.eval.model.split('/', 1)[1]}"
+    return log.eval.model
+
+
+def task_name(log: EvalLog) -> str:
+    return log.eval.task.split("/")[-1].split("@")[-1]
+
+
+def read_logs(log_dir: str | Path) -> list[EvalLog]:
+    infos = list_eval_logs(str(log_dir))
+    if not infos:
+        raise FileNotFoundError(f"no Inspect logs under {log_dir}")
+    logs = [read_eval_log(info) for info in infos]
+    return [log for log in logs if log.status == "success" and log.results is not None]
+
+
+def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
+    """Every headline metric with its 95 % interval and n: model, task, dataset, metric, value,
+    lower, upper, n, p (McNemar, paired metrics only)."""
+    rows: list[dict[str, Any]] = []
+    for log in logs:
+        assert log.results is not None
+        base = {"model": model_label(log), "task": task_name(log),
+                "dataset": str((log.eval.task_args or {}).get("dataset", (log.eval.task_args or {}).get("path", ""))),
+                "log": Path(log.location).name}
+        for score in log.results.scores:
+            m = {k: float(v.value) for k, v in score.metrics.items()}
+            if "mean" in m:
+                interval = "bootstrap_ci" if "bootstrap_ci_lower" in m else "wilson_ci"
+                rows.append(base | {"metric": score.name, "value": m["mean"], "lower": m.get(f"{interval}_lower", math.nan),
+                                    "upper": m.get(f"{interval}_upper", math.nan), "n": m.get("count", math.nan),
+                                    "p": math.nan})
+                continue
+            for key, value in m.items():
+                if key.endswith(INTERVAL_SUFFIXES):
+                    continue
+                rows.append(base | {"metric": key, "value": value, "lower": m.get(f"{key}_lower", math.nan),
+                                    "upper": m.get(f"{key}_upper", math.nan), "n": m.get(f"{key}_n", math.nan),
+                                    "p": m.get(f"{key}_mcnemar_p", math.nan)})
+    return pd.DataFrame(rows)
+
+
+def run_table(log_dir: str | Path) -> pd.DataFrame:
+    """One row per run (Inspect's own ``evals_df``): model, task, status, samples, timing."""
+    df = evals_df(str(log_dir), quiet=True)
+    keep = [c for c in ("task_name", "model", "model_args", "status", "total_samples", "completed_samples",
+                        "created", "log") if c in df.columns]
+    return df[keep]
+
+
+def curve_table(logs: list[EvalLog], task: str) -> pd.DataFrame:
+    """Per-sample curve points (x = fraction of CoT before the answer/edit, same = answer
+    unchanged) from the scores' metadata of ``task`` logs."""
+    rows: list[dict[str, Any]] = []
+    for log in logs:
+        if task_name(log) != task:
+            continue
+        for sample in log.samples or []:
+            for score in (sample.scores or {}).values():
+                curves = (score.metadata or {}).get("curves") or {}
+                for x, same in zip(curves.get("x", []), curves.get("same", [])):
+                    rows.append({"model": model_label(log), "sample": sample.id, "epoch": sample.epoch,
+                                 "x": float(x), "same": float(same)})
+    return pd.DataFrame(rows)
+
+
+def paired_comparisons(logs: list[EvalLog]) -> pd.DataFrame:
+    """Model-vs-model differences on the same items, per task and per-sample 0/1 or continuous
+    score key: mean difference, paired bootstrap CI, and exact McNemar p for 0/1 keys."""
+    from scorers.stats import mcnemar_exact, paired_difference
+
+    per: dict[tuple[str, str], dict[str, dict[Any, float]]] = {}
+    for log in logs:
+        for sample in log.samples or []:
+            for score in (sample.scores or {}).values():
+                if not isinstance(score.value, dict):
+                    continue
+                for key, value in score.value.items():
+                    if isinstance(value, int | float) and not math.isnan(float(value)):
+                        per.setdefault((task_name(log), key), {}).setdefault(model_label(log), {})[
+                            (sample.id, sample.epoch)] = float(value)
+    rows = []
+    for (task, key), by_model in sorted(per.items()):
+        models = sorted(by_model)
+        for i, a in enumerate(models):
+            for b in models[i + 1:]:
+                shared = sorted(set(by_model[a]) & set(by_model[b]), key=str)
+                if len(shared) < 2:
+                    continue
+                x = [by_model[a][s] for s in shared]
+                y = [by_model[b][s] for s in shared]
+                diff, lower, upper = paired_difference(x, y, None, 0.95, seed=20231117)
+                binary = all(v in (0.0, 1.0) for v in x + y)
+                p = mcnemar_exact([int(v) for v in x], [int(v) for v in y]) if binary else math.nan
+                rows.append({"task": task, "metric": key, "model_a": a, "model_b": b, "n": len(shared),
+                             "diff": diff, "lower": lower, "upper": upper, "mcnemar_p": p})
+    return pd.DataFrame(rows)

@@ -1,0 +1,86 @@
+"""A comparison run over two organisms and two tasks → report; the CSVs equal the logs."""
+
+from __future__ import annotations
+
+import math
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from inspect_ai.log import list_eval_logs, read_eval_log
+from matplotlib.image import imread
+
+from reports.compare import CompareConfig, run
+from reports.results import estimate
+from reports.tables import model_label, task_name
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("compare")
+    config = {
+        "models": [{"model": "organism/faithful"}, {"model": "organism/posthoc"}],
+        "tasks": ["tasks/faithfulness.py@cot_vs_no_cot", "tasks/faithfulness.py@early_answering"],
+        "task_args": {"n": 12, "max_tokens": 96},
+        "log_dir": str(root / "logs"),
+        "report": str(root / "report"),
+        "max_connections": 32,
+    }
+    (root / "config.yaml").write_text(yaml.safe_dump(config))
+    run(CompareConfig.load(root / "config.yaml"), dry_run=False)
+    return root
+
+
+def test_dry_run_estimates_without_running(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = {"models": [{"model": "openai/gpt-4o-mini"}], "tasks": ["tasks/faithfulness.py@cot_vs_no_cot"],
+              "task_args": {"n": 50}, "log_dir": str(tmp_path / "logs")}
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    run(CompareConfig.load(tmp_path / "c.yaml"), dry_run=True)
+    printed = capsys.readouterr().out
+    assert "about 100 model calls" in printed and "API models: openai/gpt-4o-mini" in printed
+    assert not (tmp_path / "logs").exists()
+
+
+def test_metrics_csv_equals_the_logs(report: Path) -> None:
+    table = pd.read_csv(report / "report" / "metrics.csv")
+    logs = [read_eval_log(info, header_only=True) for info in list_eval_logs(str(report / "logs"))]
+    assert len(logs) == 4 and len(table.model.unique()) == 2
+    for log in logs:
+        for key in ("accuracy_cot", "cot_gain") if task_name(log) == "cot_vs_no_cot" else ("aoc", "accuracy"):
+            expected = estimate(log, key)
+            row = table[(table.model == model_label(log)) & (table.task == task_name(log)) & (table.metric == key)]
+            assert len(row) == 1, (model_label(log), key)
+            got = row.iloc[0]
+            for a, b in ((got.value, expected.value), (got.lower, expected.lower), (got.upper, expected.upper),
+                         (got.n, expected.n)):
+                assert math.isclose(a, b, abs_tol=1e-9)
+    paired = pd.read_csv(report / "report" / "paired_comparisons.csv")
+    gain = paired[(paired.task == "cot_vs_no_cot") & (paired.metric == "accuracy_no_cot")]
+    assert len(gain) == 1 and gain.iloc[0].n == 12
+
+
+def test_figures_are_valid_images_and_html_embeds_them(report: Path) -> None:
+    out = report / "report"
+    pngs = sorted(out.glob("*.png"))
+    names = {p.stem for p in pngs}
+    assert {"early_answering_curve", "aoc_bars", "cot_vs_no_cot"} <= names
+    for png in pngs:
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and imread(png).shape[0] > 100
+        svg = png.with_suffix(".svg").read_text()
+        assert svg.lstrip().startswith("<?xml") and "</svg>" in svg
+
+    class Images(HTMLParser):
+        sources: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "img":
+                self.sources.append(dict(attrs)["src"] or "")
+
+    parser = Images()
+    parser.feed((out / "index.html").read_text())
+    assert len(parser.sources) == len(pngs)
+    assert all(src.startswith("data:image/png;base64,") for src in parser.sources)
