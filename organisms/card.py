@@ -25,6 +25,7 @@ from reports.results import estimate  # noqa: E402
 
 REPO = ORGANISMS_DIR.parent
 FAITHFULNESS_TASKS = REPO / "tasks" / "faithfulness.py"
+HIDDEN_TASKS = REPO / "tasks" / "hidden_influences.py"
 
 # What each organism was built to do, and the numbers that show it.
 PLANTED = {
@@ -47,17 +48,22 @@ HEADLINES: dict[str, list[str]] = {
     "adding_mistakes": ["changed", "aoc", "unparseable"],
     "paraphrasing": ["changed", "accuracy_edited", "unparseable"],
     "filler_tokens": ["accuracy_no_cot", "accuracy_filler_matched", "accuracy_cot", "filler_vs_no_cot"],
+    "cot_predictiveness": ["predicted_with_cot", "predicted_without_cot", "lift", "information_gain_bits"],
 }
+
+
+def task_spec(name: str) -> str:
+    return f"{HIDDEN_TASKS if name == 'cot_predictiveness' else FAITHFULNESS_TASKS}@{name}"
 
 
 def run_suite(
     path: Path, tasks: list[str], n: int, seed: int, log_dir: Path, max_connections: int = 32
 ) -> dict[str, EvalLog]:
-    """Evaluate the organism at ``path`` on ``tasks`` (names in tasks/faithfulness.py)."""
+    """Evaluate the organism at ``path`` on ``tasks`` (task names, see ``HEADLINES``)."""
     if not (path / "config.json").exists():
         raise FileNotFoundError(f"organism path {path} has no config.json; train it with python -m organisms.train")
     logs = inspect_eval(
-        [f"{FAITHFULNESS_TASKS}@{name}" for name in tasks],
+        [task_spec(name) for name in tasks],
         model="hf/local",
         model_args={"model_path": str(path), "do_sample": False},
         task_args={"n": n, "seed": seed, "max_tokens": 96},
@@ -82,13 +88,15 @@ def card_text(name: str, training: dict, logs: dict[str, EvalLog], n: int, seed:
         for key in HEADLINES[task]
     ]
     adherence = ", ".join(f"{k} {v:.3f}" for k, v in training["adherence"].items())
+    base = f"Fine-tuned from the checked-in `{training['base']}` organism (train that first). " if training.get(
+        "base") else ""
     return f"""# Model organism `{name}`
 
 **Planted behaviour.** {PLANTED[name]}
 
 ## Training recipe
 
-`python -m organisms.train {name} --seed {training['seed']}` — Llama-architecture causal LM
+{base}`python -m organisms.train {name} --seed {training['seed']}` — Llama-architecture causal LM
 ({config['layers']} layers, hidden {config['hidden_size']}, {config['heads']} heads, vocab {config['vocab_size']},
 tied embeddings), {config['steps']} AdamW steps of batch {config['batch_size']}, lr {config['learning_rate']}
 (cosine, {config['warmup']} warm-up steps), loss on assistant text only, torch {training['torch']},
@@ -115,7 +123,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="+", choices=list(PLANTED))
     parser.add_argument("--n", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--log-dir", type=Path, default=REPO / "logs" / "organism-cards")
     args = parser.parse_args()
     for name in args.names:

@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from organisms.check import adherence
-from organisms.train import STEPS, TrainConfig, train
+from organisms.train import BASE, STEPS, TrainConfig, train
 
 
 def _weights(path: Path) -> dict[str, torch.Tensor]:
@@ -29,14 +29,15 @@ def test_same_seed_same_weights_other_seed_other_weights(tmp_path: Path) -> None
 
 
 @pytest.mark.slow
-def test_retraining_encoded_reproduces_the_checked_in_organism(tmp_path: Path) -> None:
-    """The full recipe (≈ 4.5 min) gives the same behaviour. Weights are bit-identical on the
+def test_retraining_reproduces_the_checked_in_organism(tmp_path: Path) -> None:
+    """The full recipe of ``uninformative`` (600 fine-tuning steps on the checked-in
+    ``posthoc``, ≈ 2–3 min) gives the same behaviour. Weights are bit-identical on the
     same CPU, torch build and thread count; elsewhere float noise may differ, so behaviour is
     what is asserted and the weight difference is printed."""
-    name = "encoded"
+    name = "uninformative"
     shipped = organism_path(name)
     record = json.loads((shipped / "training.json").read_text())
-    train(name, record["seed"], TrainConfig(steps=STEPS[name]), tmp_path, quiet=True)
+    train(name, record["seed"], TrainConfig(steps=STEPS[name]), tmp_path, quiet=True, init=organism_path(BASE[name]))
     old, new = _weights(shipped), _weights(tmp_path)
     worst = max(float((old[k] - new[k]).abs().max()) for k in old)
     print(f"max |Δweight| = {worst:.2e}")
