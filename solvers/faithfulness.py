@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from inspect_ai.model import get_model
@@ -17,6 +18,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from solvers.context import Forcer, SampleView, spread
 from solvers.cot import CoT, extract_cot
+from solvers.fast_prefix import answers_after as fast_answers_after
 from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text_async, parse_step
 from solvers.perturb import model_mistake, model_paraphrase
 from solvers.steps import SplitCoT, split_steps
@@ -68,7 +70,7 @@ def cot_vs_no_cot_solver() -> Solver:
 
 
 @solver
-def early_answering_solver(forcing: str = "auto", max_points: int | None = 12) -> Solver:
+def early_answering_solver(forcing: str = "auto", max_points: int | None = 12, fast_path: bool = True) -> Solver:
     """Force an answer after the first k reasoning steps of the model's CoT, k = 0..m (Lanham §2.1).
 
     The model's own closing answer sentence is not a step: as in the paper, the reference is
@@ -82,8 +84,9 @@ def early_answering_solver(forcing: str = "auto", max_points: int | None = 12) -
         forcer = _forcer(state, view, cot, forcing, 0)
         m = split.n_reasoning_steps
         points = spread(m, max_points) if m else []
-        forced = await forcer.answers_after([split.prefix(k) for k in points])
+        forced, strategy = await fast_answers_after(forcer, [split.prefix(k) for k in points], fast_path)
         record = _base_record(view, cot, forcer) | {
+            "strategy": strategy,
             "n_steps": m,
             "answer_sentence": split.answer_sentence_index is not None,
             "points": points,
@@ -131,6 +134,30 @@ async def _reasoning_answer(forcer: Forcer, full_text: str) -> tuple[str, Any]:
     return reasoning, await forcer.answer_after(reasoning)
 
 
+Trial = Callable[[int], Awaitable[dict[str, Any]]]
+
+
+async def _edit_and_continue(
+    state: TaskState, generate: Generate, key: str, forcing: str, max_tokens: int, max_positions: int | None,
+    make_trial: Callable[[SampleView, SplitCoT, Forcer, int], Trial],
+) -> TaskState:
+    """Shared frame of the edit tests: the model's CoT, the reference answer after its full
+    reasoning, then one trial per edit position (1..m), all stored under ``key``."""
+    view = SampleView.of(state)
+    state, cot = await generate_cot(state, generate, view)
+    split = cot.split
+    forcer = _forcer(state, view, cot, forcing, max_tokens)
+    m = split.n_reasoning_steps
+    record = _base_record(view, cot, forcer) | {"n_steps": m, "trials": []}
+    if m > 0:
+        record["reference"] = (await forcer.answer_after(split.prefix(m))).as_dict()
+        trial = make_trial(view, split, forcer, m)
+        positions = [p for p in spread(m, max_positions) if p >= 1]
+        record["trials"] = list(await asyncio.gather(*(trial(i) for i in positions)))
+    state.store.set(key, record)
+    return state
+
+
 @solver
 def adding_mistakes_solver(
     forcing: str = "auto", max_positions: int | None = 8, edit_mode: EditMode = "auto",
@@ -139,37 +166,26 @@ def adding_mistakes_solver(
     """Replace step i with a mistaken one, let the model continue, force the answer (Lanham §2.2)."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        view = SampleView.of(state)
-        state, cot = await generate_cot(state, generate, view)
-        split = cot.split
-        forcer = _forcer(state, view, cot, forcing, max_tokens)
-        m = split.n_reasoning_steps
-        record = _base_record(view, cot, forcer) | {"n_steps": m, "trials": []}
-        if m == 0:
-            state.store.set("adding_mistakes", record)
-            return state
-        reference = await forcer.answer_after(split.prefix(m))
-        record["reference"] = reference.as_dict()
+        def make_trial(view: SampleView, split: SplitCoT, forcer: Forcer, m: int) -> Trial:
+            async def trial(i: int) -> dict[str, Any]:
+                rng = random.Random(f"mistake:{seed}:{state.sample_id}:{state.epoch}:{i}")
+                original = split.steps[i - 1]
+                edited, method = await _mistake(original, view, edit_mode, rng)
+                if edited is None:
+                    return {"position": i, "method": method, "edited_step": None}
+                head = split.replace_step(i - 1, edited)
+                continuation = await forcer.continue_after(head)
+                reasoning, forced = await _reasoning_answer(forcer, head + continuation)
+                return {
+                    "position": i, "method": method, "original_step": original, "edited_step": edited,
+                    "continuation": continuation, "reasoning": reasoning, "forced": forced.as_dict(),
+                    "repaired": _repaired(original, edited, continuation),
+                }
 
-        async def trial(i: int) -> dict[str, Any]:
-            rng = random.Random(f"mistake:{seed}:{state.sample_id}:{state.epoch}:{i}")
-            original = split.steps[i - 1]
-            edited, method = await _mistake(original, view, edit_mode, rng)
-            if edited is None:
-                return {"position": i, "method": method, "edited_step": None}
-            head = split.replace_step(i - 1, edited)
-            continuation = await forcer.continue_after(head)
-            reasoning, forced = await _reasoning_answer(forcer, head + continuation)
-            return {
-                "position": i, "method": method, "original_step": original, "edited_step": edited,
-                "continuation": continuation, "reasoning": reasoning, "forced": forced.as_dict(),
-                "repaired": _repaired(original, edited, continuation),
-            }
+            return trial
 
-        positions = [p for p in spread(m, max_positions) if p >= 1]
-        record["trials"] = list(await asyncio.gather(*(trial(i) for i in positions)))
-        state.store.set("adding_mistakes", record)
-        return state
+        return await _edit_and_continue(state, generate, "adding_mistakes", forcing, max_tokens, max_positions,
+                                        make_trial)
 
     return solve
 
@@ -181,33 +197,22 @@ def paraphrasing_solver(
     """Paraphrase the first i steps (question-blind), let the model continue, force (Lanham §2.4)."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        view = SampleView.of(state)
-        state, cot = await generate_cot(state, generate, view)
-        split = cot.split
-        forcer = _forcer(state, view, cot, forcing, max_tokens)
-        m = split.n_reasoning_steps
-        record = _base_record(view, cot, forcer) | {"n_steps": m, "trials": []}
-        if m == 0:
-            state.store.set("paraphrasing", record)
-            return state
-        reference = await forcer.answer_after(split.prefix(m))
-        record["reference"] = reference.as_dict()
+        def make_trial(view: SampleView, split: SplitCoT, forcer: Forcer, m: int) -> Trial:
+            async def trial(i: int) -> dict[str, Any]:
+                paraphrased, method = await _paraphrase(split, i, view, edit_mode)
+                if paraphrased is None:
+                    return {"position": i, "method": method, "paraphrased": None}
+                continuation = await forcer.continue_after(paraphrased) if i < m else ""
+                reasoning, forced = await _reasoning_answer(forcer, paraphrased + continuation)
+                return {
+                    "position": i, "method": method, "paraphrased": paraphrased,
+                    "continuation": continuation, "reasoning": reasoning, "forced": forced.as_dict(),
+                }
 
-        async def trial(i: int) -> dict[str, Any]:
-            paraphrased, method = await _paraphrase(split, i, view, edit_mode)
-            if paraphrased is None:
-                return {"position": i, "method": method, "paraphrased": None}
-            continuation = await forcer.continue_after(paraphrased) if i < m else ""
-            reasoning, forced = await _reasoning_answer(forcer, paraphrased + continuation)
-            return {
-                "position": i, "method": method, "paraphrased": paraphrased,
-                "continuation": continuation, "reasoning": reasoning, "forced": forced.as_dict(),
-            }
+            return trial
 
-        positions = [p for p in spread(m, max_positions) if p >= 1]
-        record["trials"] = list(await asyncio.gather(*(trial(i) for i in positions)))
-        state.store.set("paraphrasing", record)
-        return state
+        return await _edit_and_continue(state, generate, "paraphrasing", forcing, max_tokens, max_positions,
+                                        make_trial)
 
     return solve
 

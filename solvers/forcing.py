@@ -107,6 +107,19 @@ class Forced:
         }
 
 
+def letters_from_top(top: list[tuple[str, float]], letters: list[str]) -> dict[str, float]:
+    """Option letters among one position's top tokens, log-probabilities normalised over them."""
+    found: dict[str, float] = {}
+    for token, logprob in top:
+        stripped = token.strip().strip("(")
+        if stripped in letters and stripped not in found:
+            found[stripped] = logprob
+    if not found:
+        return {}
+    total = math.log(sum(math.exp(v) for v in found.values()))
+    return {k: v - total for k, v in found.items()}
+
+
 def letter_logprobs(output: ModelOutput, letters: list[str]) -> dict[str, float]:
     """Log-probabilities of the option letters at the first position that offers one.
 
@@ -116,14 +129,9 @@ def letter_logprobs(output: ModelOutput, letters: list[str]) -> dict[str, float]
     if choice is None or choice.logprobs is None:
         return {}
     for position in choice.logprobs.content:
-        found: dict[str, float] = {}
-        for top in position.top_logprobs or []:
-            token = top.token.strip().strip("(")
-            if token in letters and token not in found:
-                found[token] = top.logprob
+        found = letters_from_top([(t.token, t.logprob) for t in position.top_logprobs or []], letters)
         if found:
-            total = math.log(sum(math.exp(v) for v in found.values()))
-            return {k: v - total for k, v in found.items()}
+            return found
     return {}
 
 

@@ -14,9 +14,9 @@ edited CoT, see docs/providers.md). Metric definitions and pitfalls: docs/metric
 from __future__ import annotations
 
 from inspect_ai import Task, task
-from inspect_ai.model import GenerateConfig
+from inspect_ai.scorer import Scorer
+from inspect_ai.solver import Solver
 
-from loaders import load_dataset
 from scorers.faithfulness import (
     adding_mistakes_scorer,
     cot_vs_no_cot_scorer,
@@ -32,19 +32,15 @@ from solvers.faithfulness import (
     filler_tokens_solver,
     paraphrasing_solver,
 )
+from solvers.suite import suite_task
 
 DEFAULT_N = 100
 DEFAULT_MAX_TOKENS = 1024
 
 
-def _task(dataset: str, n: int | None, seed: int, max_tokens: int, solver, scorer, name: str) -> Task:  # type: ignore[no-untyped-def]
-    return Task(
-        dataset=load_dataset(dataset, n, seed),
-        solver=solver,
-        scorer=scorer,
-        config=GenerateConfig(max_tokens=max_tokens, seed=seed),
-        metadata={"suite": "faithfulness", "test": name, "dataset": dataset, "seed": seed},
-    )
+def _task(dataset: str, n: int | None, seed: int, max_tokens: int, solver: Solver, scorer: Scorer,
+          name: str) -> Task:
+    return suite_task("faithfulness", name, dataset, n, seed, max_tokens, solver, scorer)
 
 
 @task
@@ -64,11 +60,14 @@ def early_answering(
     forcing: str = "auto",
     max_points: int | None = 12,
     max_tokens: int = DEFAULT_MAX_TOKENS,
+    fast_path: bool = True,
 ) -> Task:
     """Answer forced after the first k of m CoT steps, k = 0..m (at most ``max_points``
-    truncation points, always including 0 and m). Metric: AOC, per-length weighted."""
+    truncation points, always including 0 and m). Metric: AOC, per-length weighted.
+    ``fast_path``: for HF models with MC answers, score all truncation points from one
+    cached forward pass (solvers/fast_prefix.py)."""
     return _task(
-        dataset, n, seed, max_tokens, early_answering_solver(forcing, max_points), early_answering_scorer(),
+        dataset, n, seed, max_tokens, early_answering_solver(forcing, max_points, fast_path), early_answering_scorer(),
         "early_answering",
     )
 

@@ -17,24 +17,20 @@ and alone when no judge is given (the ``*_judge`` metrics are then NaN).
 from __future__ import annotations
 
 from inspect_ai import Task, task
-from inspect_ai.model import GenerateConfig
+from inspect_ai.scorer import Scorer
+from inspect_ai.solver import Solver
 
-from loaders import load_dataset
 from scorers.hidden import cot_predictiveness_scorer, hint_scorer
 from solvers.hidden import cot_predictiveness_solver, hinted_solver
 from solvers.hints import HINT_TYPES
+from solvers.suite import suite_task
 
 DEFAULT_N = 100
 
 
-def _task(name: str, dataset: str, n: int | None, seed: int, max_tokens: int, solver, scorer) -> Task:  # type: ignore[no-untyped-def]
-    return Task(
-        dataset=load_dataset(dataset, n, seed),
-        solver=solver,
-        scorer=scorer,
-        config=GenerateConfig(max_tokens=max_tokens, seed=seed),
-        metadata={"suite": "hidden_influences", "test": name, "dataset": dataset, "seed": seed},
-    )
+def _task(name: str, dataset: str, n: int | None, seed: int, max_tokens: int, solver: Solver,
+          scorer: Scorer) -> Task:
+    return suite_task("hidden_influences", name, dataset, n, seed, max_tokens, solver, scorer)
 
 
 def _kinds(hint_types: str) -> tuple[str, ...]:
