@@ -40,9 +40,9 @@ def test_batched_cache_scoring_equals_separate_full_passes() -> None:
     """Items of different lengths in one batch: each point's logits equal a plain forward
     pass over body[:head] + tail (the exactness the batching relies on)."""
     import torch
+    from conftest import organism_path
     from transformers import AutoModelForCausalLM
 
-    from conftest import organism_path
     from solvers.fast_prefix import score_batch_from_cache
 
     lm = AutoModelForCausalLM.from_pretrained(organism_path("faithful")).eval()
