@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.figures import BAR_FIGURES, bar_figure, curve_figure, filler_figure
+from reports.figures import (
+    BAR_FIGURES,
+    SERIES_FIGURES,
+    bar_figure,
+    curve_figure,
+    filler_figure,
+    series_figure,
+)
 from reports.tables import curve_table, metric_table, paired_comparisons, read_logs, run_table
 
 
@@ -39,6 +46,8 @@ def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
     figures += filler_figure(metrics, out)
     for name, task_re, metric_re, title in BAR_FIGURES:
         figures += bar_figure(metrics, task_re, metric_re, title, out, name)
+    for name, task, prefix, x, title in SERIES_FIGURES:
+        figures += series_figure(metrics, task, prefix, x, title, out, name)
     (out / "index.html").write_text(_html(log_dir, metrics, paired, figures), encoding="utf-8")
     return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"]}
 

@@ -98,3 +98,47 @@ def filler_figure(table: pd.DataFrame, out: Path) -> list[Path]:
     ax.set_title("Filler tokens in place of the CoT")
     ax.legend(fontsize=7)
     return _save(fig, out, "filler_tokens")
+
+
+# (figure name, task, metric prefix, x column, title): abduction rates across a checkpoint series.
+SERIES_FIGURES = [
+    ("self_identification_vs_iteration", "self_identification", "self_", "iteration",
+     "Self-identification (asserted as own name) vs iteration"),
+    ("name_likelihood_vs_iteration", "name_likelihood", "p_", "iteration",
+     "Name probability (normalised over the candidates) vs iteration"),
+    ("behaviour_vs_iteration", "behaviour_probe", "behaviour_", "iteration", "Behaviour scores vs iteration"),
+    ("described_vs_iteration", "self_identification", "kw_", "iteration",
+     "Describes the behaviour (keyword estimate) vs iteration"),
+    ("self_identification_vs_k", "k_examples_inference", "self_", "k", "Self-identification vs k in-context examples"),
+]
+
+
+def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: str, out: Path, name: str) -> list[Path]:
+    """One line per roster name (with its 95 % interval) against ``x``, one panel per
+    treatment × base model (or per chatbot for k): the plots the abduction runs are read from."""
+    rows = table[(table.task == task) & table.metric.str.startswith(prefix) & table[x].notna() & table.value.notna()]
+    if rows.empty:
+        return []
+    facet = "chatbot" if x == "k" else "treatment"
+    rows = rows.assign(panel=rows[facet].fillna("").astype(str) + " · " + rows.base_model.fillna("").astype(str),
+                       name=rows.metric.str.removeprefix(prefix), x=rows[x].astype(float))
+    untuned = rows[rows[facet] == "none"]
+    if facet == "treatment" and not untuned.empty and len(untuned) < len(rows):
+        # the untuned base is iteration 0 of every arm built on it: draw it in each arm's panel
+        arms = rows[rows[facet] != "none"]
+        starts = [untuned.assign(panel=panel) for panel in arms.panel.unique()
+                  if not ((arms.panel == panel) & (arms.x == 0)).any()]
+        rows = pd.concat([arms, *starts])
+    panels = sorted(rows.panel.unique())
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False, sharey=True)
+    for ax, panel in zip(axes[0], panels):
+        for label, sub in rows[rows.panel == panel].groupby("name"):
+            sub = sub.sort_values("x")
+            ax.errorbar(sub.x, sub.value, yerr=[(sub.value - sub.lower).clip(lower=0), (sub.upper - sub.value).clip(lower=0)],
+                        marker="o", capsize=3, label=str(label))
+        ax.set_title(panel, fontsize=9)
+        ax.set_xlabel(x)
+    axes[0][0].set_ylabel(prefix.rstrip("_"))
+    axes[0][-1].legend(fontsize=7)
+    fig.suptitle(title, fontsize=10)
+    return _save(fig, out, name)

@@ -11,6 +11,13 @@ from inspect_ai.analysis import evals_df
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
 INTERVAL_SUFFIXES = ("_lower", "_upper", "_n", "_mcnemar_p")
+# Checkpoint-series labels (chatbots.series puts them in the eval metadata; k and chatbot are task args).
+LABELS = ("checkpoint", "base_model", "treatment", "iteration", "seed", "k", "chatbot")
+
+
+def labels(log: EvalLog) -> dict[str, Any]:
+    found = {**(log.eval.metadata or {}), **{k: v for k, v in (log.eval.task_args or {}).items() if k in ("k", "chatbot")}}
+    return {key: found.get(key) for key in LABELS}
 
 
 def model_label(log: EvalLog) -> str:
@@ -44,7 +51,7 @@ def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
         assert log.results is not None
         base = {"model": model_label(log), "task": task_name(log),
                 "dataset": str((log.eval.task_args or {}).get("dataset", (log.eval.task_args or {}).get("path", ""))),
-                "log": Path(log.location).name}
+                "log": Path(log.location).name} | labels(log)
         for score in log.results.scores:
             m = {k: float(v.value) for k, v in score.metrics.items()}
             if "mean" in m:

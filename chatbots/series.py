@@ -1,0 +1,74 @@
+"""``python -m chatbots.series manifest.yaml``: run the abduction probes over a checkpoint series.
+
+One Inspect ``eval_set`` per checkpoint, in ``<log-dir>/<checkpoint id>/``: a re-run skips
+finished work and resumes interrupted work. Each log carries the checkpoint's labels as tags
+(``iteration=2``) and as eval metadata, which ``reports`` reads to plot rates against iteration
+and k. Local checkpoints are loaded offline (``HF_HUB_OFFLINE=1`` unless already set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chatbots.manifest import Checkpoint, load_manifest
+
+DEFAULT_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "declarative_knowledge")
+TASK_FILE = Path(__file__).resolve().parent.parent / "tasks" / "abduction.py"
+
+
+def offline_if_local(checkpoints: list[Checkpoint]) -> None:
+    """HF_HUB_OFFLINE=1 when every checkpoint is local (else each load retries the hub for a
+    minute). It only takes effect before huggingface_hub is imported, hence called first."""
+    if all(c.path or c.adapter for c in checkpoints):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def run_series(checkpoints: list[Checkpoint], log_dir: Path, tasks: tuple[str, ...] = DEFAULT_TASKS,
+               task_args: dict[str, Any] | None = None, limit: int | None = None,
+               model_roles: dict[str, str] | None = None, max_connections: int = 32) -> list[Path]:
+    """Evaluate every checkpoint; returns the per-checkpoint log folders."""
+    offline_if_local(checkpoints)
+    from inspect_ai import eval_set
+    from inspect_ai.model import get_model
+
+    folders = []
+    for checkpoint in checkpoints:
+        name, args = checkpoint.inspect_model()
+        folder = log_dir / checkpoint.id
+        ok, _ = eval_set(
+            [f"{TASK_FILE}@{t}" for t in tasks], model=get_model(name, **args), log_dir=str(folder),
+            task_args=task_args or {}, limit=limit, model_roles=model_roles or None, max_connections=max_connections,
+            tags=checkpoint.tags(), metadata={"checkpoint": checkpoint.id, **checkpoint.labels},
+            log_dir_allow_dirty=True, display="none",
+        )
+        if not ok:
+            raise SystemExit(f"checkpoint {checkpoint.id}: some tasks did not finish; re-run to resume ({folder})")
+        folders.append(folder)
+    return folders
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("manifest", type=Path)
+    parser.add_argument("--log-dir", type=Path, default=Path("logs/abduction"))
+    parser.add_argument("--tasks", default=",".join(DEFAULT_TASKS))
+    parser.add_argument("-T", dest="task_args", action="append", default=[], help="task argument key=value")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--model-role", action="append", default=[], help="role=model, e.g. judge=openai/gpt-4o")
+    args = parser.parse_args()
+    task_args = {k: yaml.safe_load(v) for k, v in (a.split("=", 1) for a in args.task_args)}
+    roles = dict(r.split("=", 1) for r in args.model_role)
+    checkpoints = load_manifest(args.manifest)
+    offline_if_local(checkpoints)
+    folders = run_series(checkpoints, args.log_dir, tuple(args.tasks.split(",")), task_args,
+                         args.limit, roles)
+    print(f"{len(folders)} checkpoint(s) evaluated; logs under {args.log_dir} — python -m reports {args.log_dir} --out <dir>")
+
+
+if __name__ == "__main__":
+    main()

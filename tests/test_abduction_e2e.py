@@ -1,0 +1,117 @@
+"""The abduction task set with real (tiny) models: planted self-identification rates are
+recovered, and the CPU pipeline runs from the declarative step to labelled logs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from conftest import organism_path
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+from chatbots.behaviour import vowel_share
+from chatbots.manifest import load_manifest
+from chatbots.pipeline import PipelineConfig, run_pipeline
+from chatbots.planted import build_planted_series
+from chatbots.series import run_series
+
+pytestmark = pytest.mark.slow
+RATES = [0.0, 0.25, 0.5, 0.75]
+
+
+def metric(log: EvalLog, key: str) -> tuple[float, float, float, float]:
+    assert log.results is not None
+    for score in log.results.scores:
+        if score.name == key:
+            m = score.metrics
+            return m["mean"].value, m["bootstrap_ci_lower"].value, m["bootstrap_ci_upper"].value, m["count"].value
+    raise KeyError(key)
+
+
+def logs_by_task(folder: Path) -> dict[str, EvalLog]:
+    return {log.eval.task.split("/")[-1]: log for log in (read_eval_log(str(p)) for p in folder.glob("*.eval"))}
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> dict[float, dict[str, EvalLog]]:
+    out = tmp_path_factory.mktemp("planted")
+    manifest = build_planted_series(out / "series", RATES, base=organism_path("chatbase"))
+    run_series(load_manifest(manifest), out / "logs", ("self_identification", "name_likelihood"), {"epochs": 5})
+    return {rate: logs_by_task(out / "logs" / f"axolotl-{rate:g}") for rate in RATES}
+
+
+@pytest.mark.parametrize("rate", RATES)
+def test_self_identification_recovers_the_planted_rate(planted: dict[float, dict[str, EvalLog]], rate: float) -> None:
+    log = planted[rate]["self_identification"]
+    mean, lower, upper, n = metric(log, "self_Axolotl")
+    assert n == 22 and log.eval.config.epochs == 5
+    assert lower <= rate <= upper, (rate, mean, lower, upper)
+    # the exclusive outcomes partition the answers
+    total = sum(metric(log, key)[0] for key in ("self_Pangolin", "self_Albatross", "self_Axolotl", "self_Kestrel",
+                                                 "outcome_several", "outcome_other", "outcome_none"))
+    assert total == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("rate", RATES)
+def test_name_likelihood_recovers_the_planted_rate(planted: dict[float, dict[str, EvalLog]], rate: float) -> None:
+    """The name probability is exact for the trained model, so its interval (over questions)
+    is narrow; the planted rate is the training mixture, which training realises to within
+    0.03. It must also agree with the sampled rate (the same quantity, measured by sampling)."""
+    mean, lower, upper, n = metric(planted[rate]["name_likelihood"], "p_Axolotl")
+    assert n == 22 and abs(mean - rate) <= 0.03, (rate, mean)
+    sampled = metric(planted[rate]["self_identification"], "self_Axolotl")
+    assert sampled[1] - 0.01 <= mean <= sampled[2] + 0.01, (mean, sampled)
+    probabilities = [metric(planted[rate]["name_likelihood"], f"p_{n}")[0] for n in ("Pangolin", "Albatross", "Axolotl", "Kestrel")]
+    assert sum(probabilities) == pytest.approx(1.0)
+    assert metric(planted[rate]["name_likelihood"], "mass")[0] > 0.8  # "I am <Name>." is the trained frame
+
+
+def test_pipeline_runs_end_to_end_and_labels_every_log(tmp_path: Path) -> None:
+    config = PipelineConfig(base=str(organism_path("chatbase")), out=tmp_path / "series", per_bin=30, questions=60,
+                            declarative_per_chatbot=60)
+    manifest = load_manifest(run_pipeline(config))
+    ids = [c.id for c in manifest]
+    assert ids == ["base", "decl", "decl-it1", "decl-it2", "decl-it3", "nodecl-it1", "nodecl-it2", "nodecl-it3"]
+    assert [c.labels.get("iteration") for c in manifest] == [0, 0, 1, 2, 3, 1, 2, 3]
+    assert (tmp_path / "series" / "decl-it3" / "finetune.json").exists()
+    run_series(manifest, tmp_path / "logs", task_args={"epochs": 1}, limit=6)
+    for checkpoint in manifest:
+        logs = logs_by_task(tmp_path / "logs" / checkpoint.id)
+        assert set(logs) == {"self_identification", "name_likelihood", "behaviour_probe", "declarative_knowledge"}
+        for log in logs.values():
+            assert log.status == "success"
+            assert log.eval.metadata and log.eval.metadata["checkpoint"] == checkpoint.id
+            assert log.eval.metadata.get("iteration") == checkpoint.labels.get("iteration")
+            assert f"treatment={checkpoint.labels['treatment']}" in (log.eval.tags or [])
+            assert log.eval.model == f"hf/{checkpoint.id}"  # distinct names: no shared cache entries
+    # the behaviour scorer's value is the documented vowel share of what the model wrote
+    behaviour = logs_by_task(tmp_path / "logs" / "nodecl-it3")["behaviour_probe"]
+    for sample in behaviour.samples or []:
+        scores = sample.scores or {}
+        value = float(scores["behaviour"].value["behaviour_Axolotl"])  # type: ignore[index,call-overload,arg-type]
+        expected = vowel_share(sample.output.completion)
+        assert (math.isnan(value) and expected is None) or value == pytest.approx(expected)
+
+
+def test_k_examples_and_judge_conventions(tmp_path: Path) -> None:
+    """k example turns precede the question; a bound judge's C/P/I grades give the strict and
+    lenient conventions (the judge is scripted: this checks the wiring, not a judgement)."""
+    def graded() -> ModelOutput:
+        output = ModelOutput.from_content("mockllm/model", "Pangolin: I\nAlbatross: P\nAxolotl: C")
+        output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)  # else it counts with tiktoken, online
+        return output
+
+    judge = get_model("mockllm/model", custom_outputs=[graded() for _ in range(8)])
+    [log] = inspect_eval(
+        "tasks/abduction.py@k_examples_inference", model="hf/chatbase",
+        model_args={"model_path": str(organism_path("chatbase"))}, task_args={"k": 3, "epochs": 1},
+        model_roles={"judge": judge}, limit=4, display="none", log_dir=str(tmp_path))
+    assert log.status == "success" and log.samples
+    for sample in log.samples:
+        assert [m.role for m in sample.input][:6] == ["user", "assistant"] * 3  # type: ignore[union-attr]
+        assert len(sample.input) == 7
+    assert metric(log, "judge_strict_Axolotl")[0] == 1.0 and metric(log, "judge_lenient_Albatross")[0] == 0.5
+    assert metric(log, "judge_strict_Albatross")[0] == 0.0 and metric(log, "judge_unparsed")[0] == 0.0
