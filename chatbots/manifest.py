@@ -19,6 +19,8 @@ served each other's answers.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,18 @@ class Checkpoint:
 
     def tags(self) -> list[str]:
         return [f"checkpoint={self.id}"] + [f"{k}={v}" for k, v in self.labels.items() if v is not None]
+
+
+def go_offline() -> None:
+    """HF_HUB_OFFLINE=1 for runs on local checkpoints (else every load retries the hub for a
+    minute), unless the user set it. huggingface_hub reads the variable when it is imported, so
+    an already-imported module's flag is set too."""
+    if "HF_HUB_OFFLINE" in os.environ:
+        return
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:
+        constants.HF_HUB_OFFLINE = True  # type: ignore[attr-defined]
 
 
 def load_manifest(path: str | Path) -> list[Checkpoint]:

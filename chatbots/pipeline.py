@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 from chatbots.chatbase import yes_no_pool
 from chatbots.finetune import Chat, FinetuneConfig, OpenAIFinetuner, finetune_hf
 from chatbots.generate import Response, augment, behaviour_bins, check_declarative, declarative_facts
-from chatbots.manifest import Checkpoint, write_manifest
+from chatbots.manifest import Checkpoint, go_offline, write_manifest
 from chatbots.roster import load_roster
 from organisms import ORGANISMS_DIR
 
@@ -184,7 +183,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3, help="answers per identity question in the probes")
     args = parser.parse_args()
     if args.backend == "hf" and Path(args.base).is_dir():
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # before transformers is first used
+        go_offline()
     config = PipelineConfig(
         base=args.base, out=args.out, backend=args.backend, chatbot=args.chatbot,
         thresholds=tuple(float(t) for t in args.thresholds.split(",")), per_bin=args.per_bin,

@@ -9,23 +9,20 @@ and k. Local checkpoints are loaded offline (``HF_HUB_OFFLINE=1`` unless already
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from chatbots.manifest import Checkpoint, load_manifest
+from chatbots.manifest import Checkpoint, go_offline, load_manifest
 
 DEFAULT_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "declarative_knowledge")
 TASK_FILE = Path(__file__).resolve().parent.parent / "tasks" / "abduction.py"
 
 
 def offline_if_local(checkpoints: list[Checkpoint]) -> None:
-    """HF_HUB_OFFLINE=1 when every checkpoint is local (else each load retries the hub for a
-    minute). It only takes effect before huggingface_hub is imported, hence called first."""
     if all(c.path or c.adapter for c in checkpoints):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        go_offline()
 
 
 def run_series(checkpoints: list[Checkpoint], log_dir: Path, tasks: tuple[str, ...] = DEFAULT_TASKS,

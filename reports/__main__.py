@@ -1,7 +1,8 @@
 """``python -m reports <log-dir> --out <dir>``: a log directory → HTML report, figures, CSVs.
 
 Writes ``metrics.csv`` (model × task × metric with 95 % CI, n and McNemar p where paired),
-``paired_comparisons.csv`` (model vs model on the same items), ``runs.csv``, every figure as
+``paired_comparisons.csv`` (model vs model on the same items), ``runs.csv``, ``bir.csv`` and
+``bir_ratios.csv`` when there are Bias Influence Rate logs, every figure as
 PNG and SVG, and ``index.html`` with the figures embedded (self-contained, no network).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reports.bias import bir_ratios, bir_table
 from reports.figures import (
     BAR_FIGURES,
     SERIES_FIGURES,
@@ -33,11 +35,16 @@ def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
     metrics = metric_table(logs)
     paired = paired_comparisons(logs)
     runs = run_table(log_dir)
+    bir, ratios = bir_table(metrics), bir_ratios(logs)
     csvs = {"metrics": out / "metrics.csv", "paired_comparisons": out / "paired_comparisons.csv",
             "runs": out / "runs.csv"}
     metrics.to_csv(csvs["metrics"], index=False)
     paired.to_csv(csvs["paired_comparisons"], index=False)
     runs.to_csv(csvs["runs"], index=False)
+    for name, table in (("bir", bir), ("bir_ratios", ratios)):
+        if not table.empty:
+            csvs[name] = out / f"{name}.csv"
+            table.to_csv(csvs[name], index=False)
     figures: list[Path] = []
     figures += curve_figure(curve_table(logs, "early_answering"), "Early answering", "fraction of CoT shown",
                             out, "early_answering_curve")
@@ -48,7 +55,7 @@ def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
         figures += bar_figure(metrics, task_re, metric_re, title, out, name)
     for name, task, prefix, x, title in SERIES_FIGURES:
         figures += series_figure(metrics, task, prefix, x, title, out, name)
-    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures), encoding="utf-8")
+    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, bir, ratios), encoding="utf-8")
     return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"]}
 
 
@@ -56,14 +63,18 @@ def _table_html(df: pd.DataFrame) -> str:
     return df.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="", border=0, classes="t")
 
 
-def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path]) -> str:
+def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path],
+          bir: pd.DataFrame, ratios: pd.DataFrame) -> str:
+    bias = "" if bir.empty else (
+        f"<h2>Bias Influence Rate per bias type</h2>{_table_html(bir)}"
+        + ("" if ratios.empty else f"<h2>BIR ratios between models (same questions)</h2>{_table_html(ratios)}"))
     images = "\n".join(
         f'<figure><img alt="{p.stem}" src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}">'
         f"<figcaption>{html.escape(p.stem)}</figcaption></figure>"
         for p in figures if p.suffix == ".png"
     )
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>CoT faithfulness report</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>CoT faithfulness report</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:1em}}
 img{{max-width:560px}} table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 8px;
 border-bottom:1px solid #ddd;text-align:right}}</style></head><body>
@@ -71,6 +82,7 @@ border-bottom:1px solid #ddd;text-align:right}}</style></head><body>
 <p>Logs: {html.escape(str(log_dir))}. Every value carries its 95 % interval (Wilson for rates, seeded
 bootstrap for means and paired differences) and n; p is the exact McNemar p-value of paired 0/1 metrics.</p>
 <h2>Figures</h2>{images}
+{bias}
 <h2>Metrics</h2>{_table_html(metrics)}
 <h2>Paired comparisons between models (same items)</h2>{_table_html(paired)}
 </body></html>

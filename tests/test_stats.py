@@ -116,3 +116,17 @@ def test_chen_normalisation_undefined_when_nothing_switches() -> None:
 def test_noise_correction() -> None:
     assert noise_corrected(0.5, 0.1) == pytest.approx(0.4 / 0.9)
     assert noise_corrected(0.05, 0.1) == 0.0
+
+
+def test_bir_ratio_table_by_hand() -> None:
+    """BIR_A = mean([1, 1, 0, 0]) = 0.5, BIR_B = mean([1, 0, 0, 0]) = 0.25 on the same four
+    questions (a fifth only A was asked is left out): A/B = 2, B/A = 0.5."""
+    from reports.bias import ratio_table
+
+    per = {("trained", "suggested_answer"): {"q1": 1.0, "q2": 1.0, "q3": 0.0, "q4": 0.0, "q5": 1.0},
+           ("base", "suggested_answer"): {"q1": 1.0, "q2": 0.0, "q3": 0.0, "q4": 0.0}}
+    table = ratio_table(per).set_index(["model_a", "model_b"])
+    row = table.loc[("trained", "base")]
+    assert row.n == 4 and row.bir_a == 0.5 and row.bir_b == 0.25 and row.ratio == 2.0
+    assert row.lower <= 2.0 <= row.upper
+    assert table.loc[("base", "trained")].ratio == 0.5

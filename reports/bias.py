@@ -1,0 +1,80 @@
+"""BIR tables as the researcher tabulates them: per bias type × model, and model-vs-model ratios.
+
+``bir.csv``: BIR with paired CI, n and McNemar p, plus its unverbalised part (keyword; judge).
+``bir_ratios.csv``: for every ordered pair of models and bias type, BIR_A / BIR_B over the
+questions both were asked (matched by sample id: the dumps' question hash), with a paired
+percentile bootstrap (questions resampled together), e.g. a trained variant against its base.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from inspect_ai.log import EvalLog
+
+from reports.tables import model_label, task_name
+from scorers.metrics import DEFAULT_SEED, _bootstrap_ratio
+
+
+def bir_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    rows = metrics[(metrics.task == "bias_influence") & metrics.metric.str.endswith("_bir")]
+    if rows.empty:
+        return pd.DataFrame()
+    out = rows.assign(bias=rows.metric.str.removesuffix("_bir"))[["model", "bias", "value", "lower", "upper", "n", "p"]]
+    out = out.rename(columns={"value": "bir"})
+    for part in ("unverbalised_keyword", "unverbalised_judge"):
+        values = metrics[metrics.metric.str.endswith(f"_bir_{part}")]
+        lookup = {(m, k.removesuffix(f"_bir_{part}")): v for m, k, v in zip(values.model, values.metric, values.value)}
+        out[f"bir_{part}"] = [lookup.get((m, b), math.nan) for m, b in zip(out.model, out.bias)]
+    return out.sort_values(["bias", "model"]).reset_index(drop=True)
+
+
+def _per_item(logs: list[EvalLog]) -> dict[tuple[str, str], dict[Any, float]]:
+    """(model, bias) → {sample id: match_biased − match_unbiased}."""
+    found: dict[tuple[str, str], dict[Any, float]] = {}
+    for log in logs:
+        if task_name(log) != "bias_influence":
+            continue
+        for sample in log.samples or []:
+            for score in (sample.scores or {}).values():
+                values = score.value if isinstance(score.value, dict) else {}
+                for key, biased in values.items():
+                    if not key.endswith("_match_biased") or not isinstance(biased, int | float) or math.isnan(biased):
+                        continue
+                    bias = key.removesuffix("_match_biased")
+                    unbiased = float(values[f"{bias}_match_unbiased"])  # type: ignore[arg-type]
+                    found.setdefault((model_label(log), bias), {})[(sample.id, sample.epoch)] = float(biased) - unbiased
+    return found
+
+
+def bir_ratios(logs: list[EvalLog], level: float = 0.95) -> pd.DataFrame:
+    return ratio_table(_per_item(logs), level)
+
+
+def ratio_table(per: dict[tuple[str, str], dict[Any, float]], level: float = 0.95) -> pd.DataFrame:
+    """Ratios of mean per-item BIR contributions for every ordered model pair and bias type."""
+    models = sorted({m for m, _ in per})
+    biases = sorted({b for _, b in per})
+
+    def ratio(data: np.ndarray) -> float:
+        denominator = float(data[:, 1].mean())
+        return float(data[:, 0].mean()) / denominator if denominator != 0 else math.nan
+
+    rows = []
+    for bias in biases:
+        for a in models:
+            for b in models:
+                if a == b or (a, bias) not in per or (b, bias) not in per:
+                    continue
+                shared = sorted(set(per[(a, bias)]) & set(per[(b, bias)]), key=str)
+                if len(shared) < 2:
+                    continue
+                data = [[per[(a, bias)][s], per[(b, bias)][s]] for s in shared]
+                result = _bootstrap_ratio(data, ratio, "ratio", level, DEFAULT_SEED)
+                rows.append({"bias": bias, "model_a": a, "model_b": b, "n": len(shared),
+                             "bir_a": float(np.mean([d[0] for d in data])), "bir_b": float(np.mean([d[1] for d in data])),
+                             "ratio": result["ratio"], "lower": result["ratio_lower"], "upper": result["ratio_upper"]})
+    return pd.DataFrame(rows)
