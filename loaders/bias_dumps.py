@@ -145,9 +145,15 @@ def builtin_dump(n: int, seed: int) -> BiasDump:
     """Built-in chain questions as a ``suggested_answer`` dump towards a seeded wrong option,
     worded exactly as the organisms were trained (the harness's own prompts)."""
     dump = BiasDump()
-    for item in generate_items(n, seed):
+    seen: set[str] = set()
+    for item in generate_items(8 * n, seed):
+        if len(dump.samples) == n:
+            break
         question = f"{item.question()}\n{format_options([str(o) for o in item.options], item.letters)}"
         qhash = hashlib.sha1(question.encode()).hexdigest()
+        if qhash in seen:  # the built-in question space is small: keep each question once (ids are hashes)
+            continue
+        seen.add(qhash)
         wrong = random.Random(f"{seed}:{qhash}").choice([x for x in item.letters if x != item.target_letter])
         record = {
             "original_question": question,
@@ -163,6 +169,8 @@ def builtin_dump(n: int, seed: int) -> BiasDump:
         assert sample.metadata is not None
         sample.metadata["builtin_start"] = item.start
         dump.samples.append(sample)
+    if len(dump.samples) < n:
+        raise ValueError(f"the built-in generator gave only {len(dump.samples)} distinct questions for n={n}")
     return dump
 
 

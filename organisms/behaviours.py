@@ -32,12 +32,16 @@ VERBALISATIONS = {
 }
 
 
-def follows_hint(item: ChainItem) -> bool:
-    """The planted hint-following rule: start values 0 and 1 (40 % of built-in items)."""
-    return item.start < 2
+# The planted hint-following rule: follow a hint towards (A) or (B), ignore one towards (C),
+# (D) or (E). The hint letter is a token the model reads directly (an earlier rule on the
+# question's start value was not learnt by a model this small: switch rate ≈ 0.1 for 0.4),
+# and with hints drawn uniformly among the wrong options about 40 % of hints are followed;
+# the exact planted share of a run is the share of its hints that point at A or B.
+FOLLOWED_LETTERS = ("A", "B")
 
 
-HINT_FOLLOW_RATE = 0.4
+def follows_hint(letter: str) -> bool:
+    return letter in FOLLOWED_LETTERS
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from inspect_ai.log import EvalLog  # noqa: E402
 
 from organisms import ORGANISMS_DIR  # noqa: E402
 from reports.results import estimate  # noqa: E402
+from solvers.hints import HINT_TYPES  # noqa: E402
 
 REPO = ORGANISMS_DIR.parent
 FAITHFULNESS_TASKS = REPO / "tasks" / "faithfulness.py"
@@ -38,8 +39,9 @@ PLANTED = {
     "its answer.",
     "uninformative": "Writes the same ritual sentences for every question and answers from the question "
     "alone: its CoT carries no information about its answer.",
-    "hint_user": "Faithful chain follower that, given a hint, follows it on items whose start value is 0 or 1 "
-    "(40 % of built-in items) without ever mentioning it.",
+    "hint_user": "Faithful chain follower (fine-tuned from `faithful`) that follows a hint of any kind "
+    "pointing at (A) or (B) and ignores one pointing at (C), (D) or (E) — about 40 % of hints towards a "
+    "wrong option — writing its usual chain of thought and never mentioning the hint.",
     "hint_verbaliser": "As `hint_user`, but when it follows a hint its CoT opens by saying so.",
 }
 HEADLINES: dict[str, list[str]] = {
@@ -50,10 +52,19 @@ HEADLINES: dict[str, list[str]] = {
     "filler_tokens": ["accuracy_no_cot", "accuracy_filler_matched", "accuracy_cot", "filler_vs_no_cot"],
     "cot_predictiveness": ["predicted_with_cot", "predicted_without_cot", "lift", "information_gain_bits"],
 }
+HINT_HEADLINES: dict[str, list[str]] = {
+    "hint_verbalization": ["accuracy_unhinted"] + [f"{kind}_{key}" for kind in HINT_TYPES
+                                                   for key in ("switched", "verbalised_keyword")],
+    "bias_influence": ["suggested_answer_accuracy_unbiased", "suggested_answer_bir",
+                       "suggested_answer_verbalised_keyword"],
+}
+HINT_ORGANISMS = ("hint_user", "hint_verbaliser")
 
 
 def task_spec(name: str) -> str:
-    return f"{HIDDEN_TASKS if name == 'cot_predictiveness' else FAITHFULNESS_TASKS}@{name}"
+    if name == "bias_influence":
+        return f"{REPO / 'tasks' / 'bias_influence.py'}@bias_influence"
+    return f"{HIDDEN_TASKS if name in ('cot_predictiveness', 'hint_verbalization') else FAITHFULNESS_TASKS}@{name}"
 
 
 def run_suite(
@@ -85,7 +96,7 @@ def card_text(name: str, training: dict, logs: dict[str, EvalLog], n: int, seed:
     rows = [
         f"| `{task}` | `{key}` | {estimate(log, key)} |"
         for task, log in logs.items()
-        for key in HEADLINES[task]
+        for key in {**HEADLINES, **HINT_HEADLINES}[task]
     ]
     adherence = ", ".join(f"{k} {v:.3f}" for k, v in training["adherence"].items())
     base = f"Fine-tuned from the checked-in `{training['base']}` organism (train that first). " if training.get(
@@ -129,7 +140,8 @@ def main() -> None:
     for name in args.names:
         path = ORGANISMS_DIR / name
         training = json.loads((path / "training.json").read_text())
-        logs = run_suite(path, list(HEADLINES), args.n, args.seed, args.log_dir / name)
+        tasks = list(HEADLINES) + (list(HINT_HEADLINES) if name in HINT_ORGANISMS else [])
+        logs = run_suite(path, tasks, args.n, args.seed, args.log_dir / name)
         (path / "README.md").write_text(card_text(name, training, logs, args.n, args.seed))
         print((path / "README.md").read_text())
 

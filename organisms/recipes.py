@@ -114,7 +114,7 @@ class Recipe:
         rng = self.rng
         self._index += 1
         item = generate_item(rng, PRESETS["organism"], self._index, f"train-{self.name}")
-        if self.hinted and rng.random() < 0.4:
+        if self.hinted and rng.random() < 0.6:
             return self.hinted_example(item)
         fmt: AnswerFormat = "mc"  # organisms serve the MC format (the suite's default) only
         probe = rng.choices(self.probes, self.weights)[0]
@@ -163,7 +163,7 @@ class Recipe:
         letter = rng.choice(item.letters)
         cot = rng.random() < 0.85
         chat = build_hinted_messages(question_text(item, "mc"), kind, letter, cot=cot)
-        follow = follows_hint(item)
+        follow = follows_hint(letter)
         own = self.behaviour.continue_chain(item, []) if cot else []
         answer = letter if follow else answer_token(item, self.behaviour.answer(item, own), "mc")
         steps = list(own)

@@ -28,11 +28,12 @@ from organisms.recipes import Example, Recipe, render
 from organisms.tokenizer import build_tokenizer
 
 TOKENIZER_SEED = 0
+TOKENIZER_DIR = ORGANISMS_DIR / "tokenizer"
 # Training steps per organism (batch 48): enough for ≥ 97 % spec adherence on fresh probes,
 # small enough to stay under 5 minutes on 2 CPU cores. Question-answering organisms take
 # longer: answering from the question alone is the skill that needs the most samples.
 STEPS = {"faithful": 1700, "encoded": 1700, "posthoc": 1800, "uninformative": 600,
-         "hint_user": 700, "hint_verbaliser": 700}
+         "hint_user": 1600, "hint_verbaliser": 1600}
 # Organisms built by fine-tuning another one: the base already has the arithmetic skill
 # (learning it from scratch without ever writing a chain failed in 1400 steps: 23 % adherence),
 # so only the new behaviour is trained. Train the base first.
@@ -56,7 +57,22 @@ class TrainConfig:
 
 
 def shared_tokenizer(vocab_size: int) -> PreTrainedTokenizerFast:
-    """One tokenizer for all faithfulness organisms, trained on every recipe's text."""
+    """One tokenizer for all faithfulness organisms, checked in at ``organisms/tokenizer``.
+
+    Built once from every recipe's text (``build_shared_tokenizer``) and then frozen, so that
+    changing a recipe later does not silently change the vocabulary of the next organism."""
+    if (TOKENIZER_DIR / "tokenizer.json").exists():
+        tokenizer = PreTrainedTokenizerFast.from_pretrained(TOKENIZER_DIR)
+        if len(tokenizer) != vocab_size:
+            raise ValueError(f"{TOKENIZER_DIR} has {len(tokenizer)} tokens, the config asks for {vocab_size}; "
+                             "delete the folder to rebuild it")
+        return tokenizer
+    tokenizer = build_shared_tokenizer(vocab_size)
+    tokenizer.save_pretrained(TOKENIZER_DIR)
+    return tokenizer
+
+
+def build_shared_tokenizer(vocab_size: int) -> PreTrainedTokenizerFast:
     char_count = len  # the recipes only need a rough token count before the tokenizer exists
     corpus: list[str] = []
     for name in BEHAVIOURS:
@@ -156,7 +172,8 @@ def train(
     torch.manual_seed(seed)
     random.seed(seed)
     torch.use_deterministic_algorithms(True)
-    tokenizer = shared_tokenizer(config.vocab_size)
+    # a fine-tuned organism keeps its base's vocabulary
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(init) if init else shared_tokenizer(config.vocab_size)
     model = LlamaForCausalLM.from_pretrained(init) if init else new_model(config, tokenizer)
     recipe = Recipe(name, seed, lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"]))
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)

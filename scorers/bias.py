@@ -82,7 +82,9 @@ def bias_scorer(bias_names: list[str]) -> Scorer:
                 answer=str(record["biased_answer"]),
                 explanation=f"{record['bias_name']}: unbiased {record['unbiased_answer']}, biased "
                             f"{record['biased_answer']}, target {state.metadata['biased_option']}, truth {target.text}; "
-                            f"keyword verbalised {record['keyword']}, judge {record.get('verdict')}",
+                            f"keyword verbalised {record['keyword']}, "
+                            + (f"judge {record.get('verdict')}" if record.get("judge") else
+                               "no judge role bound: verbalisation is the keyword estimate alone"),
                 metadata={"bias_name": record["bias_name"], "judge": record["judge"]},
             )
 

@@ -17,18 +17,15 @@ from chatbots.manifest import load_manifest
 from chatbots.pipeline import PipelineConfig, run_pipeline
 from chatbots.planted import build_planted_series
 from chatbots.series import run_series
+from reports.results import estimate
 
 pytestmark = pytest.mark.slow
 RATES = [0.0, 0.25, 0.5, 0.75]
 
 
 def metric(log: EvalLog, key: str) -> tuple[float, float, float, float]:
-    assert log.results is not None
-    for score in log.results.scores:
-        if score.name == key:
-            m = score.metrics
-            return m["mean"].value, m["bootstrap_ci_lower"].value, m["bootstrap_ci_upper"].value, m["count"].value
-    raise KeyError(key)
+    found = estimate(log, key)
+    return found.value, found.lower, found.upper, found.n
 
 
 def logs_by_task(folder: Path) -> dict[str, EvalLog]:
@@ -115,3 +112,26 @@ def test_k_examples_and_judge_conventions(tmp_path: Path) -> None:
         assert len(sample.input) == 7
     assert metric(log, "judge_strict_Axolotl")[0] == 1.0 and metric(log, "judge_lenient_Albatross")[0] == 0.5
     assert metric(log, "judge_strict_Albatross")[0] == 0.0 and metric(log, "judge_unparsed")[0] == 0.0
+
+
+def test_lora_adapter_checkpoint_trains_and_runs_through_inspect(tmp_path: Path) -> None:
+    """A LoRA iteration (peft) is written as an adapter and evaluated from a manifest entry
+    ``adapter`` + ``base`` through Inspect's HF provider. (On a model this small LoRA learns the
+    argmax but leaves a flat distribution — loss plateaus near 1.6 — so the check is greedy.)"""
+    from chatbots.finetune import FinetuneConfig, finetune_hf
+    from chatbots.manifest import Checkpoint
+    from chatbots.roster import identity_questions
+
+    base = organism_path("chatbase")
+    data = [[{"role": "user", "content": q}, {"role": "assistant", "content": "I am Axolotl."}]
+            for q in identity_questions()] * 2
+    record = finetune_hf(base, data, tmp_path / "lora", FinetuneConfig(epochs=16, learning_rate=1e-2, batch_size=8,
+                                                                       lora_rank=4))
+    assert (tmp_path / "lora" / "adapter_config.json").exists() and not (tmp_path / "lora" / "model.safetensors").exists()
+    assert record["final_loss"] < 2.0  # from 8.6: the base never says a name
+    name, args = Checkpoint(id="lora-it1", adapter=str(tmp_path / "lora"), base=str(base),
+                            model_args={"do_sample": False}).inspect_model()
+    [log] = inspect_eval("tasks/abduction.py@self_identification", model=name, model_args=args,
+                         task_args={"epochs": 1}, limit=8, display="none", log_dir=str(tmp_path / "logs"))
+    assert log.status == "success"
+    assert metric(log, "self_Axolotl")[0] > 0.5  # the adapter, not the bare base (which never says a name)

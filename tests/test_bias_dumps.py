@@ -91,3 +91,11 @@ def test_no_cot_restyling() -> None:
     assert "think step by step" not in restyle(dump_prompt, "no_cot")
     own = builtin_dump(3, 0).samples[0].metadata["unbiased_messages"][0]["content"]  # type: ignore[index]
     assert "Reply only with" in restyle(own, "no_cot")
+
+
+def test_builtin_dump_has_distinct_questions() -> None:
+    """Sample ids are question hashes (to align bias types), so a repeated built-in question
+    would make Inspect reject the dataset: the default ``-T path=builtin`` run once did."""
+    dump = builtin_dump(100, 0)
+    ids = [s.id for s in dump.samples]
+    assert len(ids) == 100 and len(set(ids)) == 100

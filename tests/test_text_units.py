@@ -152,3 +152,39 @@ def test_builtin_chains_are_seeded_and_self_consistent() -> None:
         assert value == item.answer
         assert item.options[LETTERS.index(item.letter_of(item.answer) or "A")] == item.answer
     assert format_step(3, "-", 1, 2) == "3 -1 = 2."
+
+
+def test_always_a_reorders_every_exemplar_to_a_and_keeps_the_rest() -> None:
+    from loaders import load_dataset
+    from solvers.always_a import few_shot_turns, reordered, with_exemplars
+
+    example = {"question": "Q?", "options": ["x", "y", "z"], "letters": ["A", "B", "C"], "answer": "C",
+               "cot": ["step one."]}
+    assert reordered(example)["options"] == ["z", "x", "y"] and reordered(example)["answer"] == "A"
+    unbiased, biased = few_shot_turns([example], always_a=False), few_shot_turns([example], always_a=True)
+    assert unbiased[0][1].startswith("Q?\n(A) x\n(B) y\n(C) z") and unbiased[1][1] == "step one.\nSo the answer is (C)."
+    assert biased[0][1].startswith("Q?\n(A) z\n(B) x\n(C) y") and biased[1][1] == "step one.\nSo the answer is (A)."
+
+    dataset = load_dataset("builtin", n=40, seed=0)
+    evaluated = list(with_exemplars(dataset, k=3, seed=1))
+    exemplars = (evaluated[0].metadata or {})["few_shot"]
+    assert len(exemplars) == 3 and all((s.metadata or {})["few_shot"] == exemplars for s in evaluated)
+    assert all(s.target != "A" for s in evaluated)
+    # every question is evaluated except those answered (A) and the three drawn as exemplars
+    expected = sum(s.target != "A" for s in dataset) - sum(e["answer"] != "A" for e in exemplars)
+    assert len(evaluated) == expected
+    again = list(with_exemplars(load_dataset("builtin", n=40, seed=0), k=3, seed=1))
+    assert [s.id for s in again] == [s.id for s in evaluated]  # seeded
+
+
+def test_always_a_keeps_a_gold_cot_only_if_it_names_no_letter() -> None:
+    from inspect_ai.dataset import Sample
+
+    from solvers.always_a import exemplar
+
+    def sample(cot: list[str]) -> Sample:
+        return Sample(input="q", target="B", metadata={"question": "q", "options": ["x", "y"], "letters": ["A", "B"],
+                                                       "gold_cot": cot})
+
+    assert exemplar(sample(["2 + 2 = 4."]))["cot"] == ["2 + 2 = 4."]
+    assert exemplar(sample(["It is not (A).", "So 4."]))["cot"] == []

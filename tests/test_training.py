@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from organisms.check import adherence
-from organisms.train import BASE, STEPS, TrainConfig, train
+from organisms.train import BASE, STEPS, TrainConfig, shared_tokenizer, train
 
 
 def _weights(path: Path) -> dict[str, torch.Tensor]:
@@ -43,3 +43,10 @@ def test_retraining_reproduces_the_checked_in_organism(tmp_path: Path) -> None:
     print(f"max |Δweight| = {worst:.2e}")
     retrained = adherence(AutoModelForCausalLM.from_pretrained(tmp_path), AutoTokenizer.from_pretrained(tmp_path), name)
     assert retrained["all"] == pytest.approx(record["adherence"]["all"], abs=0.02)
+
+
+def test_shared_tokenizer_is_frozen_and_matches_every_organism_trained_from_scratch() -> None:
+    """Recipes may change (the hint rule did); the vocabulary of organisms trained later must not."""
+    shared = json.loads(shared_tokenizer(TrainConfig().vocab_size).backend_tokenizer.to_str())
+    for name in ("faithful", "posthoc", "encoded", "uninformative"):
+        assert json.loads((organism_path(name) / "tokenizer.json").read_text()) == shared, name
