@@ -39,7 +39,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EvalLog]:
     return {
         "hint_user": run("hidden_influences.py@hint_verbalization", "hint_user", out),
         "hint_verbaliser": run("hidden_influences.py@hint_verbalization", "hint_verbaliser", out),
-        "bir": run("bias_influence.py", "hint_user", out),
+        "bir": run("bias_influence.py@bias_influence", "hint_user", out),
     }
 
 
