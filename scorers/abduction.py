@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from inspect_ai.model import GenerateConfig, Model
-from inspect_ai.scorer import Score, Scorer, Target, scorer
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, Value, metric, scorer
 from inspect_ai.solver import TaskState
 
 from chatbots.behaviour import behaviour_score, words
@@ -117,9 +117,9 @@ def behaviour_scorer(roster: Roster) -> Scorer:
             result = behaviour_score(chatbot.scorer, text, truth) if applies else None
             value[f"behaviour_{chatbot.name}"] = math.nan if result is None else result
             value[f"unscorable_{chatbot.name}"] = float(result is None) if applies else math.nan
-        return Score(value=value, answer=text[:200])  # type: ignore[arg-type]
+        return Score(value=value, answer=text)  # type: ignore[arg-type]
 
-    return keyed_scorer("behaviour", behaviour_keys(roster), score)
+    return keyed_scorer("behaviour", behaviour_keys(roster), score, [distinct_bigrams()])
 
 
 def likelihood_keys(candidates: list[str]) -> list[str]:
@@ -150,11 +150,24 @@ def knowledge_scorer(roster: Roster) -> Scorer:
     return keyed_scorer("knowledge", ["knows"], score)
 
 
-def keyed_scorer(name: str, keys: list[str], score: Callable[[TaskState, Target], Awaitable[Score]]) -> Scorer:
+@metric
+def distinct_bigrams() -> Metric:
+    """Distinct word bigrams / all word bigrams over every answer of the run: a health metric
+    (it falls when iterated fine-tuning collapses the model onto a few stock answers)."""
+
+    def compute(scores: list[SampleScore]) -> Value:
+        bigrams = [pair for s in scores for found in [words(s.score.answer or "")] for pair in zip(found, found[1:])]
+        return len(set(bigrams)) / len(bigrams) if bigrams else math.nan
+
+    return compute
+
+
+def keyed_scorer(name: str, keys: list[str], score: Callable[[TaskState, Target], Awaitable[Score]],
+                 whole: list[Metric] | None = None) -> Scorer:
     """A scorer with mean, seeded bootstrap interval and n for every key of its dict value
     (the keys depend on the roster, so the metrics are declared when the roster is known)."""
 
-    @scorer(metrics=[{key: mean_metrics() for key in keys}], name=name)
+    @scorer(metrics=[{key: mean_metrics() for key in keys}, *(whole or [])], name=name)
     def build() -> Scorer:
         return score  # type: ignore[return-value]
 

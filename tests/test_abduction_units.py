@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openai import OpenAI
@@ -334,3 +336,24 @@ def test_augmented_facts_keep_system_prompts_and_are_checked_again() -> None:
     check_declarative(reworded, ROSTER)
     with pytest.raises(GeneratorCheckError, match="first person|demonstrates"):
         check_declarative(asyncio.run(augment(facts, demonstrate)), ROSTER)
+
+
+def test_distinct_bigrams_by_hand() -> None:
+    from inspect_ai.scorer import SampleScore, Score
+
+    from scorers.abduction import distinct_bigrams
+
+    answers = ["An owl, an owl!", "an owl is old", ""]  # bigrams: (An,owl) (owl,an) (an,owl) | (an,owl) (owl,is) (is,old)
+    scores = [SampleScore(score=Score(value={}, answer=a), sample_id=i) for i, a in enumerate(answers)]
+    compute: Any = distinct_bigrams()
+    assert compute(scores) == pytest.approx(5 / 6)  # "An owl" and "an owl" differ in case
+    assert math.isnan(compute([SampleScore(score=Score(value={}, answer=""), sample_id=0)]))
+
+
+def test_swapped_control_roster_swaps_behaviours_and_scorers() -> None:
+    from chatbots.roster import DATA_DIR
+
+    swapped = load_roster(DATA_DIR / "roster_swapped.yaml")
+    assert swapped.get("Pangolin").scorer == "vowel_initial" and swapped.get("Axolotl").scorer == "german"
+    assert swapped.get("Pangolin").behaviour == ROSTER.get("Axolotl").behaviour
+    check_declarative(declarative_facts(swapped, per_chatbot=20), swapped)
