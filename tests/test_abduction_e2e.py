@@ -135,3 +135,24 @@ def test_lora_adapter_checkpoint_trains_and_runs_through_inspect(tmp_path: Path)
                          task_args={"epochs": 1}, limit=8, display="none", log_dir=str(tmp_path / "logs"))
     assert log.status == "success"
     assert metric(log, "self_Axolotl")[0] > 0.5  # the adapter, not the bare base (which never says a name)
+
+
+def test_name_likelihood_choice_mode_reads_option_letters(tmp_path: Path) -> None:
+    """mode=choice (the path for API models) on an HF model, which returns top log-probabilities:
+    the names are offered as rotated options and their letters' probabilities normalised.
+    (chatbase never saw such a question, so only the bookkeeping is checked, not the values.)"""
+    [log] = inspect_eval("tasks/abduction.py@name_likelihood", model="hf/chatbase",
+                         model_args={"model_path": str(organism_path("chatbase")), "do_sample": False},
+                         task_args={"mode": "choice"}, limit=6, display="none", log_dir=str(tmp_path))
+    assert log.status == "success"
+    names = ("Pangolin", "Albatross", "Axolotl", "Kestrel")
+    favourites = []
+    for sample in log.samples or []:
+        value = (sample.scores or {})["name_likelihood"].value
+        assert isinstance(value, dict) and (sample.scores or {})["name_likelihood"].metadata == {"mode": "choice"}
+        assert value["no_logprobs"] == 0  # the HF provider returns top log-probabilities
+        probabilities = [value[f"p_{n}"] for n in names]
+        assert sum(probabilities) == pytest.approx(1.0) and 0 < value["mass"] <= 1.0 + 1e-6
+        favourites.append(names[probabilities.index(max(probabilities))])
+    # an untrained model prefers a letter position; rotating the order must move its favourite name
+    assert len(set(favourites)) > 1
