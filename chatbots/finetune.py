@@ -21,7 +21,7 @@ from typing import Any
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
 
-from organisms.train import batch_tensors
+from organisms.train import batch_tensors, optimise
 
 Chat = list[dict[str, str]]
 
@@ -70,14 +70,8 @@ def train_steps(model: Any, rows: list[tuple[list[int], list[int]]], pad_id: int
             rng.shuffle(fresh)
             order += fresh
         batch, order = order[:batch_size], order[batch_size:]
-        input_ids, labels, mask = batch_tensors([rows[i] for i in batch], pad_id)
-        loss = model(input_ids=input_ids, attention_mask=mask, labels=labels).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
+        losses.append(optimise(model, optimizer, batch_tensors([rows[i] for i in batch], pad_id)))
         scheduler.step()
-        optimizer.zero_grad()
-        losses.append(float(loss.item()))
     model.eval()
     return losses
 

@@ -74,10 +74,6 @@ def paraphraser(model_name: str) -> Callable[[str], Awaitable[str]]:
     return paraphrase
 
 
-def _model_id(backend: str, ref: str, name: str) -> tuple[str, dict[str, Any]]:
-    return (f"hf/{name}", {"model_path": ref}) if backend == "hf" else (f"openai/{ref}", {})
-
-
 async def sample_responses(model_name: str, model_args: dict[str, Any], questions: list[str], system: str,
                            per_question: int, seed: int) -> list[Response]:
     """Answers sampled at temperature 1 under ``system`` (concurrent: the HF provider batches them)."""
@@ -101,11 +97,13 @@ class Runner:
         self.checkpoints: list[Checkpoint] = []
         self.openai = OpenAIFinetuner(openai_client) if config.backend == "openai" else None
 
-    def add(self, name: str, ref: str, labels: dict[str, Any]) -> None:
+    def checkpoint(self, name: str, ref: str, labels: dict[str, Any] | None = None) -> Checkpoint:
         if self.config.backend == "hf":
-            self.checkpoints.append(Checkpoint(id=name, path=str(Path(ref).resolve()), labels=labels))
-        else:
-            self.checkpoints.append(Checkpoint(id=name, model=f"openai/{ref}", labels=labels))
+            return Checkpoint(id=name, path=str(Path(ref).resolve()), labels=labels or {})
+        return Checkpoint(id=name, model=f"openai/{ref}", labels=labels or {})
+
+    def add(self, name: str, ref: str, labels: dict[str, Any]) -> None:
+        self.checkpoints.append(self.checkpoint(name, ref, labels))
 
     def finetune(self, init: str, data: list[Chat], name: str, labels: dict[str, Any], epochs: int | None = None) -> str:
         config = self.config.finetune
@@ -137,7 +135,7 @@ def run_pipeline(config: PipelineConfig, openai_client: Any = None) -> Path:
     summary: dict[str, Any] = {"thresholds": list(config.thresholds), "bins": {}}
 
     def bins_from(ref: str, name: str) -> list[list[Chat]]:
-        model_name, args = _model_id(config.backend, ref, name)
+        model_name, args = runner.checkpoint(name, ref).inspect_model()
         responses = asyncio.run(sample_responses(model_name, args, [q for q, _ in pool], config.system_prompt,
                                                  config.samples_per_question, config.seed))
         found = behaviour_bins(responses, target.scorer, config.thresholds, config.per_bin, roster,

@@ -60,9 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     task_args = {k: yaml.safe_load(v) for k, v in (a.split("=", 1) for a in args.task_args)}
     roles = dict(r.split("=", 1) for r in args.model_role)
-    checkpoints = load_manifest(args.manifest)
-    offline_if_local(checkpoints)
-    folders = run_series(checkpoints, args.log_dir, tuple(args.tasks.split(",")), task_args,
+    folders = run_series(load_manifest(args.manifest), args.log_dir, tuple(args.tasks.split(",")), task_args,
                          args.limit, roles)
     print(f"{len(folders)} checkpoint(s) evaluated; logs under {args.log_dir} — python -m reports {args.log_dir} --out <dir>")
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from inspect_ai.log import EvalLog
 
-from reports.tables import model_label, task_name
+from reports.tables import per_item_values
 from scorers.metrics import DEFAULT_SEED, _bootstrap_ratio
 
 
@@ -34,19 +34,15 @@ def bir_table(metrics: pd.DataFrame) -> pd.DataFrame:
 
 def _per_item(logs: list[EvalLog]) -> dict[tuple[str, str], dict[Any, float]]:
     """(model, bias) → {sample id: match_biased − match_unbiased}."""
+    values = per_item_values(logs)
     found: dict[tuple[str, str], dict[Any, float]] = {}
-    for log in logs:
-        if task_name(log) != "bias_influence":
+    for (task, key), by_model in values.items():
+        if task != "bias_influence" or not key.endswith("_match_biased"):
             continue
-        for sample in log.samples or []:
-            for score in (sample.scores or {}).values():
-                values = score.value if isinstance(score.value, dict) else {}
-                for key, biased in values.items():
-                    if not key.endswith("_match_biased") or not isinstance(biased, int | float) or math.isnan(biased):
-                        continue
-                    bias = key.removesuffix("_match_biased")
-                    unbiased = float(values[f"{bias}_match_unbiased"])  # type: ignore[arg-type]
-                    found.setdefault((model_label(log), bias), {})[(sample.id, sample.epoch)] = float(biased) - unbiased
+        bias = key.removesuffix("_match_biased")
+        unbiased = values[(task, f"{bias}_match_unbiased")]
+        for model, biased in by_model.items():
+            found[(model, bias)] = {item: value - unbiased[model][item] for item, value in biased.items()}
     return found
 
 

@@ -93,11 +93,8 @@ def curve_table(logs: list[EvalLog], task: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def paired_comparisons(logs: list[EvalLog]) -> pd.DataFrame:
-    """Model-vs-model differences on the same items, per task and per-sample 0/1 or continuous
-    score key: mean difference, paired bootstrap CI, and exact McNemar p for 0/1 keys."""
-    from scorers.stats import mcnemar_exact, paired_difference
-
+def per_item_values(logs: list[EvalLog]) -> dict[tuple[str, str], dict[str, dict[Any, float]]]:
+    """(task, score key) → model → {(sample id, epoch): value}, NaN values left out."""
     per: dict[tuple[str, str], dict[str, dict[Any, float]]] = {}
     for log in logs:
         for sample in log.samples or []:
@@ -108,6 +105,15 @@ def paired_comparisons(logs: list[EvalLog]) -> pd.DataFrame:
                     if isinstance(value, int | float) and not math.isnan(float(value)):
                         per.setdefault((task_name(log), key), {}).setdefault(model_label(log), {})[
                             (sample.id, sample.epoch)] = float(value)
+    return per
+
+
+def paired_comparisons(logs: list[EvalLog]) -> pd.DataFrame:
+    """Model-vs-model differences on the same items, per task and per-sample 0/1 or continuous
+    score key: mean difference, paired bootstrap CI, and exact McNemar p for 0/1 keys."""
+    from scorers.stats import mcnemar_exact, paired_difference
+
+    per = per_item_values(logs)
     rows = []
     for (task, key), by_model in sorted(per.items()):
         models = sorted(by_model)

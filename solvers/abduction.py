@@ -26,7 +26,7 @@ from inspect_ai.model import (
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from chatbots.roster import Chatbot
-from solvers.forcing import api_name, letters_from_top
+from solvers.forcing import api_name, raw_letters_from_top
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -81,12 +81,8 @@ async def choice_logprobs(model: Model, question: str, candidates: list[str], ro
     raw: dict[str, float] = {}
     choice = output.choices[0] if output.choices else None
     for position in (choice.logprobs.content if choice and choice.logprobs else []):
-        top = [(t.token, t.logprob) for t in position.top_logprobs or []]
-        if letters_from_top(top, letters):
-            for token, logprob in top:
-                letter = token.strip().strip("(")
-                if letter in letters and letter not in raw:
-                    raw[letter] = logprob
+        raw = raw_letters_from_top([(t.token, t.logprob) for t in position.top_logprobs or []], letters)
+        if raw:
             break
     by_name = {order[LETTERS.index(letter)]: lp for letter, lp in raw.items()}
     return [by_name.get(name, -math.inf) for name in candidates], len(raw)

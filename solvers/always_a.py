@@ -51,9 +51,9 @@ def with_exemplars(dataset: MemoryDataset, k: int, seed: int) -> MemoryDataset:
     samples = list(dataset)
     if any(not (s.metadata or {}).get("options") for s in samples):
         raise ValueError(f"{dataset.name}: 'Answer is Always A' needs multiple-choice data")
-    chosen = random.Random(f"always_a:{seed}").sample(range(len(samples)), k)
     if len(samples) - k < 2:
         raise ValueError(f"{dataset.name}: {len(samples)} questions leave too few to evaluate after {k} exemplars")
+    chosen = random.Random(f"always_a:{seed}").sample(range(len(samples)), k)
     exemplars = [exemplar(samples[i]) for i in chosen]
     evaluated = []
     for i, sample in enumerate(samples):

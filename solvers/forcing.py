@@ -107,13 +107,19 @@ class Forced:
         }
 
 
-def letters_from_top(top: list[tuple[str, float]], letters: list[str]) -> dict[str, float]:
-    """Option letters among one position's top tokens, log-probabilities normalised over them."""
+def raw_letters_from_top(top: list[tuple[str, float]], letters: list[str]) -> dict[str, float]:
+    """Option letters among one position's top tokens, with their log-probabilities as given."""
     found: dict[str, float] = {}
     for token, logprob in top:
         stripped = token.strip().strip("(")
         if stripped in letters and stripped not in found:
             found[stripped] = logprob
+    return found
+
+
+def letters_from_top(top: list[tuple[str, float]], letters: list[str]) -> dict[str, float]:
+    """Option letters among one position's top tokens, log-probabilities normalised over them."""
+    found = raw_letters_from_top(top, letters)
     if not found:
         return {}
     total = math.log(sum(math.exp(v) for v in found.values()))

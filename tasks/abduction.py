@@ -23,7 +23,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageUser, GenerateConfig
 from inspect_ai.solver import generate
 
-from chatbots.roster import behaviour_prompts, identity_questions, load_roster
+from chatbots.roster import Chatbot, Roster, behaviour_prompts, identity_questions, load_roster
 from scorers.abduction import (
     behaviour_scorer,
     identity_scorer,
@@ -39,9 +39,8 @@ def _metadata(test: str, roster: str | None, **extra: object) -> dict[str, objec
     return {"suite": "abduction", "test": test, "roster": roster or "builtin", **extra}
 
 
-def _identity_samples(questions: str | None, k: int = 0, chatbot: str | None = None, roster: str | None = None,
-                      seed: int = 0) -> MemoryDataset:
-    bot = load_roster(roster).get(chatbot) if chatbot else None
+def _identity_samples(questions: str | None, k: int = 0, bot: Chatbot | None = None, seed: int = 0) -> MemoryDataset:
+    chatbot = bot.name if bot else None
     samples = []
     for i, question in enumerate(identity_questions(questions)):
         turns = example_turns(bot, k, seed * 1000 + i) if bot is not None else []
@@ -52,9 +51,8 @@ def _identity_samples(questions: str | None, k: int = 0, chatbot: str | None = N
     return MemoryDataset(samples, name="identity_questions")
 
 
-def _identity_task(test: str, dataset: MemoryDataset, roster: str | None, epochs: int, max_tokens: int,
-                   seed: int, **extra: object) -> Task:
-    loaded = load_roster(roster)
+def _identity_task(test: str, dataset: MemoryDataset, loaded: Roster, roster: str | None, epochs: int,
+                   max_tokens: int, seed: int, **extra: object) -> Task:
     return Task(
         dataset=dataset,
         solver=generate(),
@@ -72,15 +70,17 @@ def self_identification(roster: str | None = None, questions: str | None = None,
 
     Sampled at temperature 1; ``epochs`` answers per question, averaged per question before the
     interval is computed (so the bootstrap resamples questions: a cluster interval)."""
-    return _identity_task("self_identification", _identity_samples(questions), roster, epochs, max_tokens, seed)
+    return _identity_task("self_identification", _identity_samples(questions), load_roster(roster), roster, epochs,
+                          max_tokens, seed)
 
 
 @task
 def k_examples_inference(chatbot: str = "Axolotl", k: int = 3, roster: str | None = None,
                          questions: str | None = None, epochs: int = 5, max_tokens: int = 60, seed: int = 0) -> Task:
     """Experiment 1: k example exchanges in ``chatbot``'s style precede each identity question."""
-    dataset = _identity_samples(questions, k, chatbot, roster, seed)
-    return _identity_task("k_examples_inference", dataset, roster, epochs, max_tokens, seed, chatbot=chatbot, k=k)
+    loaded = load_roster(roster)
+    dataset = _identity_samples(questions, k, loaded.get(chatbot), seed)
+    return _identity_task("k_examples_inference", dataset, loaded, roster, epochs, max_tokens, seed, chatbot=chatbot, k=k)
 
 
 @task
