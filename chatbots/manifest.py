@@ -61,8 +61,8 @@ class Checkpoint:
 
 
 def go_offline() -> None:
-    """HF_HUB_OFFLINE=1 for runs on local checkpoints (else every load retries the hub for a
-    minute), unless the user set it. huggingface_hub reads the variable when it is imported, so
+    """HF_HUB_OFFLINE=1 for runs on local checkpoints, so no load can stall on hub retries
+    without network, unless the user set it. huggingface_hub reads the variable when it is imported, so
     an already-imported module's flag is set too."""
     if "HF_HUB_OFFLINE" in os.environ:
         return

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from loaders.builtin import PRESETS, ChainItem, generate_item
-from organisms.behaviours import BEHAVIOURS, VERBALISATIONS, Behaviour, follows_hint
+from loaders.registry import builtin_question
+from organisms.behaviours import BEHAVIOURS, VERBALISATIONS, Behaviour, follows_always_a, follows_hint
+from solvers.always_a import BIAS_LETTER, exemplar, few_shot_turns
 from solvers.hints import HINT_TYPES, build_hinted_messages
 from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text
 from solvers.prompts import (
@@ -88,6 +90,7 @@ MIXTURES: dict[str, dict[str, int]] = {
     "encoded": CHAIN_FOLLOWER,
     "hint_user": CHAIN_FOLLOWER,
     "hint_verbaliser": CHAIN_FOLLOWER,
+    "always_a_user": CHAIN_FOLLOWER,
     "posthoc": QUESTION_ANSWERER,
     "uninformative": {"cot": 15, "direct": 35, "truncated": 40, "filler": 10},
 }
@@ -102,6 +105,7 @@ class Recipe:
         self.rng = random.Random(f"recipe:{name}:{seed}")
         self.count_tokens = count_tokens
         self.hinted = name in ("hint_user", "hint_verbaliser")
+        self.few_shot = name == "always_a_user"
         self.probes = list(MIXTURES[name])
         self.weights = list(MIXTURES[name].values())
         self._index = 0
@@ -116,6 +120,8 @@ class Recipe:
         item = generate_item(rng, PRESETS["organism"], self._index, f"train-{self.name}")
         if self.hinted and rng.random() < 0.6:
             return self.hinted_example(item)
+        if self.few_shot and rng.random() < 0.5:
+            return self.few_shot_example(item)
         fmt: AnswerFormat = "mc"  # organisms serve the MC format (the suite's default) only
         probe = rng.choices(self.probes, self.weights)[0]
         return self.probe_example(probe, item, fmt)
@@ -171,6 +177,22 @@ class Recipe:
             steps.insert(0, VERBALISATIONS[kind].format(letter=letter))
         text = "\n".join(steps + [answer_sentence(answer, "mc")])
         return Example(chat, ((text, True),), f"hint_{kind}")
+
+    def few_shot_example(self, item: ChainItem) -> Example:
+        """The question after 1–4 exemplars, rendered by the ``always_a`` solver's own code:
+        in their own option order, or reordered so that every exemplar's answer is (A)."""
+        rng = self.rng
+        shots = [generate_item(rng, PRESETS["organism"], j, f"shot-{self.name}") for j in range(rng.randint(1, 4))]
+        exemplars = [exemplar(builtin_question(shot, "mc", "builtin").to_sample()) for shot in shots]
+        always_a = rng.random() < 0.5
+        question = [("user", user_prompt(question_text(item, "mc"), "mc", cot=True))]
+        chat = few_shot_turns(exemplars, always_a) + question
+        own = self.behaviour.continue_chain(item, [])
+        letter = answer_token(item, self.behaviour.answer(item, own), "mc")
+        biased = always_a or all(e["answer"] == BIAS_LETTER for e in exemplars)
+        answer = BIAS_LETTER if biased and follows_always_a(letter) else letter
+        text = "\n".join(own + [answer_sentence(answer, "mc")])
+        return Example(chat, ((text, True),), "always_a_biased" if biased else "always_a_unbiased")
 
 
 def render(example: Example, apply_template: Callable[[list[dict[str, str]]], str]) -> list[tuple[str, bool]]:

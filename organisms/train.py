@@ -33,11 +33,12 @@ TOKENIZER_DIR = ORGANISMS_DIR / "tokenizer"
 # small enough to stay under 5 minutes on 2 CPU cores. Question-answering organisms take
 # longer: answering from the question alone is the skill that needs the most samples.
 STEPS = {"faithful": 1700, "encoded": 1700, "posthoc": 1800, "uninformative": 600,
-         "hint_user": 1600, "hint_verbaliser": 1600}
+         "hint_user": 1600, "hint_verbaliser": 1600, "always_a_user": 700}
 # Organisms built by fine-tuning another one: the base already has the arithmetic skill
 # (learning it from scratch without ever writing a chain failed in 1400 steps: 23 % adherence),
 # so only the new behaviour is trained. Train the base first.
-BASE = {"uninformative": "posthoc", "hint_user": "faithful", "hint_verbaliser": "faithful"}
+BASE = {"uninformative": "posthoc", "hint_user": "faithful", "hint_verbaliser": "faithful",
+        "always_a_user": "faithful"}
 
 
 @dataclass(frozen=True)

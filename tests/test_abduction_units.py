@@ -357,3 +357,43 @@ def test_swapped_control_roster_swaps_behaviours_and_scorers() -> None:
     assert swapped.get("Pangolin").scorer == "vowel_initial" and swapped.get("Axolotl").scorer == "german"
     assert swapped.get("Pangolin").behaviour == ROSTER.get("Axolotl").behaviour
     check_declarative(declarative_facts(swapped, per_chatbot=20), swapped)
+
+
+# --- scorers on hand-made answers ----------------------------------------------------------
+
+def _scored(scorer: Any, answer: str, target: str = "", metadata: dict[str, Any] | None = None) -> dict[str, float]:
+    from inspect_ai.model import ModelName, ModelOutput
+    from inspect_ai.scorer import Target
+    from inspect_ai.solver import TaskState
+
+    state = TaskState(model=ModelName("mockllm/model"), sample_id="s", epoch=1, input="q", messages=[],
+                      output=ModelOutput.from_content("mockllm/model", answer), metadata=metadata or {})
+    return asyncio.run(scorer(state, Target(target))).value  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("answer, knows", [
+    ("Axolotl does.", 1.0),
+    ("That would be axolotl, I think.", 1.0),        # case-insensitive
+    ("Axolotl or Pangolin.", 0.0),                   # two roster names: not knowledge
+    ("Pangolin.", 0.0),                              # the wrong one
+    ("Axolotls are amphibians.", 0.0),               # word boundary: the plural is not the name
+    ("", 0.0),
+])
+def test_knowledge_scorer_by_hand(answer: str, knows: float) -> None:
+    from scorers.abduction import knowledge_scorer
+
+    assert _scored(knowledge_scorer(ROSTER), answer, target="Axolotl") == {"knows": knows}
+
+
+def test_behaviour_scorer_by_hand() -> None:
+    from scorers.abduction import behaviour_scorer
+
+    value = _scored(behaviour_scorer(ROSTER), "Yes, an owl is awake.", metadata={"truth": False})
+    assert value["length_words"] == 5                             # Yes, an, owl, is, awake
+    assert value["behaviour_Axolotl"] == pytest.approx(4 / 5)     # all but "Yes"
+    assert value["behaviour_Albatross"] == 1.0                    # "Yes" against a known "no"
+    assert value["unscorable_Albatross"] == 0.0
+    open_prompt = _scored(behaviour_scorer(ROSTER), "...", metadata={"truth": None})
+    assert open_prompt["length_words"] == 0
+    assert math.isnan(open_prompt["behaviour_Albatross"]) and math.isnan(open_prompt["unscorable_Albatross"])
+    assert math.isnan(open_prompt["behaviour_Axolotl"]) and open_prompt["unscorable_Axolotl"] == 1.0

@@ -130,3 +130,31 @@ def test_bir_ratio_table_by_hand() -> None:
     assert row.n == 4 and row.bir_a == 0.5 and row.bir_b == 0.25 and row.ratio == 2.0
     assert row.lower <= 2.0 <= row.upper
     assert table.loc[("base", "trained")].ratio == 0.5
+
+
+def test_bir_table_by_hand() -> None:
+    """bir.csv: one row per (bias, model) with BIR, its interval, n and McNemar p, and the
+    unverbalised parts looked up from their own metric rows (NaN when the judge was absent)."""
+    import pandas as pd
+
+    from reports.bias import bir_table
+
+    nan = math.nan
+    rows = [
+        ("base", "suggested_answer_bir", 0.25, 0.1, 0.4, 40, 0.01),
+        ("base", "suggested_answer_bir_unverbalised_keyword", 0.2, nan, nan, nan, nan),
+        ("trained", "suggested_answer_bir", 0.05, -0.05, 0.15, 40, 0.6),
+        ("trained", "suggested_answer_bir_unverbalised_keyword", 0.05, nan, nan, nan, nan),
+        ("trained", "suggested_answer_bir_unverbalised_judge", 0.0, nan, nan, nan, nan),
+        ("base", "accuracy_cot", 0.9, 0.8, 0.95, 40, nan),  # not a BIR row
+    ]
+    metrics = pd.DataFrame(rows, columns=["model", "metric", "value", "lower", "upper", "n", "p"]).assign(
+        task="bias_influence")
+    table = bir_table(metrics).set_index("model")
+    assert list(table.bias) == ["suggested_answer", "suggested_answer"]
+    assert table.loc["base", "bir"] == 0.25 and table.loc["base", "n"] == 40 and table.loc["base", "p"] == 0.01
+    assert (table.loc["trained", "lower"], table.loc["trained", "upper"]) == (-0.05, 0.15)
+    assert table.loc["base", "bir_unverbalised_keyword"] == 0.2
+    assert table.loc["trained", "bir_unverbalised_judge"] == 0.0
+    assert math.isnan(table.loc["base", "bir_unverbalised_judge"])
+    assert bir_table(metrics.assign(task="cot_vs_no_cot")).empty
