@@ -2,7 +2,8 @@
 
 Writes ``metrics.csv`` (model × task × metric with 95 % CI, n and McNemar p where paired),
 ``paired_comparisons.csv`` (model vs model on the same items), ``runs.csv``, ``bir.csv`` and
-``bir_ratios.csv`` when there are Bias Influence Rate logs, every figure as
+``bir_ratios.csv`` when there are Bias Influence Rate logs, ``series.csv`` (abduction metrics per
+point of a checkpoint series, pooled over fine-tuning seeds) when there are series logs, every figure as
 PNG and SVG, and ``index.html`` with the figures embedded (self-contained, no network).
 """
 
@@ -24,6 +25,7 @@ from reports.figures import (
     filler_figure,
     series_figure,
 )
+from reports.series import series_table
 from reports.tables import curve_table, metric_table, paired_comparisons, read_logs, run_table
 
 
@@ -35,13 +37,13 @@ def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
     metrics = metric_table(logs)
     paired = paired_comparisons(logs)
     runs = run_table(log_dir)
-    bir, ratios = bir_table(metrics), bir_ratios(logs)
+    bir, ratios, series = bir_table(metrics), bir_ratios(logs), series_table(metrics)
     csvs = {"metrics": out / "metrics.csv", "paired_comparisons": out / "paired_comparisons.csv",
             "runs": out / "runs.csv"}
     metrics.to_csv(csvs["metrics"], index=False)
     paired.to_csv(csvs["paired_comparisons"], index=False)
     runs.to_csv(csvs["runs"], index=False)
-    for name, table in (("bir", bir), ("bir_ratios", ratios)):
+    for name, table in (("bir", bir), ("bir_ratios", ratios), ("series", series)):
         if not table.empty:
             csvs[name] = out / f"{name}.csv"
             table.to_csv(csvs[name], index=False)
@@ -54,8 +56,8 @@ def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
     for name, task_re, metric_re, title in BAR_FIGURES:
         figures += bar_figure(metrics, task_re, metric_re, title, out, name)
     for name, task, prefix, x, title in SERIES_FIGURES:
-        figures += series_figure(metrics, task, prefix, x, title, out, name)
-    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, bir, ratios), encoding="utf-8")
+        figures += series_figure(series, task, prefix, x, title, out, name)
+    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, bir, ratios, series), encoding="utf-8")
     return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"]}
 
 
@@ -64,7 +66,10 @@ def _table_html(df: pd.DataFrame) -> str:
 
 
 def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path],
-          bir: pd.DataFrame, ratios: pd.DataFrame) -> str:
+          bir: pd.DataFrame, ratios: pd.DataFrame, series: pd.DataFrame) -> str:
+    pooled = "" if series.empty else (
+        "<h2>Checkpoint series (pooled over fine-tuning seeds: t interval over seeds where there are ≥ 2)</h2>"
+        + _table_html(series))
     bias = "" if bir.empty else (
         f"<h2>Bias Influence Rate per bias type</h2>{_table_html(bir)}"
         + ("" if ratios.empty else f"<h2>BIR ratios between models (same questions)</h2>{_table_html(ratios)}"))
@@ -83,6 +88,7 @@ border-bottom:1px solid #ddd;text-align:right}}</style></head><body>
 bootstrap for means and paired differences) and n; p is the exact McNemar p-value of paired 0/1 metrics.</p>
 <h2>Figures</h2>{images}
 {bias}
+{pooled}
 <h2>Metrics</h2>{_table_html(metrics)}
 <h2>Paired comparisons between models (same items)</h2>{_table_html(paired)}
 </body></html>

@@ -115,7 +115,10 @@ SERIES_FIGURES = [
 
 def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: str, out: Path, name: str) -> list[Path]:
     """One line per roster name (with its 95 % interval) against ``x``, one panel per
-    treatment × base model (or per chatbot for k): the plots the abduction runs are read from."""
+    treatment × base model (or per chatbot for k): the plots the abduction runs are read from.
+    ``table`` is ``series_table``'s: one point per x, pooled over fine-tuning seeds."""
+    if table.empty:
+        return []
     rows = table[(table.task == task) & table.metric.str.startswith(prefix) & table[x].notna() & table.value.notna()]
     if rows.empty:
         return []

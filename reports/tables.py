@@ -94,8 +94,12 @@ def curve_table(logs: list[EvalLog], task: str) -> pd.DataFrame:
 
 
 def per_item_values(logs: list[EvalLog]) -> dict[tuple[str, str], dict[str, dict[Any, float]]]:
-    """(task, score key) → model → {(sample id, epoch): value}, NaN values left out."""
-    per: dict[tuple[str, str], dict[str, dict[Any, float]]] = {}
+    """(task, score key) → model → {sample id: value averaged over epochs}, NaN values left out.
+
+    Epochs are averaged per question before any pairing, as Inspect's reducer does for the
+    task's own metrics: epoch j of one model has nothing to do with epoch j of another, and
+    treating epochs as separate items would shrink every paired interval."""
+    found: dict[tuple[str, str], dict[str, dict[Any, list[float]]]] = {}
     for log in logs:
         for sample in log.samples or []:
             for score in (sample.scores or {}).values():
@@ -103,9 +107,10 @@ def per_item_values(logs: list[EvalLog]) -> dict[tuple[str, str], dict[str, dict
                     continue
                 for key, value in score.value.items():
                     if isinstance(value, int | float) and not math.isnan(float(value)):
-                        per.setdefault((task_name(log), key), {}).setdefault(model_label(log), {})[
-                            (sample.id, sample.epoch)] = float(value)
-    return per
+                        found.setdefault((task_name(log), key), {}).setdefault(model_label(log), {}).setdefault(
+                            sample.id, []).append(float(value))
+    return {item: {model: {sample: sum(v) / len(v) for sample, v in by_sample.items()}
+                   for model, by_sample in by_model.items()} for item, by_model in found.items()}
 
 
 def paired_comparisons(logs: list[EvalLog]) -> pd.DataFrame:

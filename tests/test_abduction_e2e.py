@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import organism_path
 from inspect_ai import eval as inspect_eval
@@ -17,6 +18,7 @@ from chatbots.manifest import load_manifest
 from chatbots.pipeline import PipelineConfig, run_pipeline
 from chatbots.planted import build_planted_series
 from chatbots.series import run_series
+from reports.__main__ import build_report
 from reports.results import estimate
 
 pytestmark = pytest.mark.slow
@@ -91,6 +93,17 @@ def test_pipeline_runs_end_to_end_and_labels_every_log(tmp_path: Path) -> None:
         value = float(scores["behaviour"].value["behaviour_Axolotl"])  # type: ignore[index,call-overload,arg-type]
         expected = vowel_share(sample.output.completion)
         assert (math.isnan(value) and expected is None) or value == pytest.approx(expected)
+    # the report reads the series back: one point per iteration (one seed each), equal to the logs
+    build_report(tmp_path / "logs", tmp_path / "report")
+    series = pd.read_csv(tmp_path / "report" / "series.csv")
+    metrics = pd.read_csv(tmp_path / "report" / "metrics.csv")
+    arm = series[(series.treatment == "declarative") & (series.metric == "self_Axolotl")].sort_values("iteration")
+    assert list(arm.iteration) == [0, 1, 2, 3] and set(arm.seeds) == {1} and set(arm.interval) == {"within run"}
+    for point in arm.itertuples():
+        row = metrics[(metrics.treatment == "declarative") & (metrics.task == "self_identification")
+                      & (metrics.metric == "self_Axolotl") & (metrics.iteration == point.iteration)]
+        assert len(row) == 1 and point.value == row.iloc[0].value and point.lower == row.iloc[0].lower
+    assert (tmp_path / "report" / "self_identification_vs_iteration.png").stat().st_size > 0
 
 
 def test_k_examples_and_judge_conventions(tmp_path: Path) -> None:

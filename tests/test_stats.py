@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,71 @@ def test_bir_table_by_hand() -> None:
     assert table.loc["trained", "bir_unverbalised_judge"] == 0.0
     assert math.isnan(table.loc["base", "bir_unverbalised_judge"])
     assert bir_table(metrics.assign(task="cot_vs_no_cot")).empty
+
+
+def test_paired_comparisons_average_epochs_per_question(tmp_path: Path) -> None:
+    """Epoch j of one model has nothing to do with epoch j of another: the report pairs
+    questions (epochs averaged), so n counts questions and 0/1 McNemar is not claimed."""
+    from inspect_ai import Task
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.dataset import Sample
+    from inspect_ai.scorer import Score, Target, scorer
+    from inspect_ai.solver import Generate, TaskState, solver
+
+    from reports.tables import paired_comparisons
+
+    @solver
+    def no_generation():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            return state  # only the scores matter here
+
+        return solve
+
+    @scorer(metrics=[])
+    def by_epoch(first_epoch_only: bool):  # type: ignore[no-untyped-def]
+        async def score(state: TaskState, target: Target) -> Score:
+            return Score(value={"x": float(state.epoch == 1 or not first_epoch_only)})
+
+        return score
+
+    logs = []
+    for model, first_only in (("mockllm/a", True), ("mockllm/b", False)):
+        task = Task(dataset=[Sample(id=f"q{i}", input="?") for i in range(4)], solver=no_generation(),
+                    scorer=by_epoch(first_only))
+        logs += inspect_eval(task, model=model, epochs=2, display="none", log_dir=str(tmp_path))
+    row = paired_comparisons(logs).set_index("metric").loc["x"]
+    assert (row.model_a, row.model_b, row.n, row["diff"]) == ("mockllm/a", "mockllm/b", 4, -0.5)
+    assert math.isnan(row.mcnemar_p)
+
+
+def test_series_table_pools_fine_tuning_seeds_by_hand() -> None:
+    """Three seeds at iteration 1 (0.2, 0.4, 0.6): mean 0.4, t interval 0.4 ± t(0.975, 2)·0.2/√3
+    = 0.4 ± 0.4968; one seed at iteration 0 keeps its own interval; a checkpoint evaluated twice
+    counts once (the later log)."""
+    import pandas as pd
+
+    from reports.series import series_table
+
+    nan = math.nan
+    base = {"task": "self_identification", "metric": "self_Axolotl", "base_model": "chatbase",
+            "treatment": "decl", "chatbot": None, "k": nan, "n": 22.0, "p": nan}
+    rows = [
+        {**base, "checkpoint": "base", "model": "hf/base", "iteration": 0, "value": 0.0, "lower": 0.0, "upper": 0.1},
+        {**base, "checkpoint": "s0-it1", "model": "hf/s0-it1", "iteration": 1, "value": 0.2, "lower": 0.1, "upper": 0.3,
+         "log": "2026-11-30T10-00-00_self-identification.eval"},
+        {**base, "checkpoint": "s0-it1", "model": "hf/s0-it1", "iteration": 1, "value": 0.9, "lower": 0.8, "upper": 1.0,
+         "log": "2026-11-29T10-00-00_self-identification.eval"},
+        {**base, "checkpoint": "s1-it1", "model": "hf/s1-it1", "iteration": 1, "value": 0.4, "lower": 0.3, "upper": 0.5},
+        {**base, "checkpoint": "s2-it1", "model": "hf/s2-it1", "iteration": 1, "value": 0.6, "lower": 0.5, "upper": 0.7},
+        {**base, "task": "cot_vs_no_cot", "metric": "cot_gain", "checkpoint": None, "model": "m", "iteration": nan,
+         "value": 0.5, "lower": 0.4, "upper": 0.6},
+    ]
+    table = series_table(pd.DataFrame(rows)).set_index("iteration")
+    assert list(table.index) == [0, 1]  # the faithfulness row is not a series point
+    pooled = table.loc[1]
+    assert pooled.seeds == 3 and pooled.interval == "t over seeds" and pooled.seed_values == "0.2;0.4;0.6"
+    assert pooled.value == pytest.approx(0.4)
+    assert (pooled.lower, pooled.upper) == (pytest.approx(0.4 - 0.49684, abs=1e-4), pytest.approx(0.4 + 0.49684, abs=1e-4))
+    single = table.loc[0]
+    assert (single.seeds, single.interval, single.value, single.lower, single.upper) == (1, "within run", 0.0, 0.0, 0.1)
+    assert series_table(pd.DataFrame()).empty

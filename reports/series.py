@@ -1,0 +1,47 @@
+"""Checkpoint-series table: abduction metrics per point of a series, pooled over seeds.
+
+A point is (task, metric, base model, treatment, chatbot, iteration, k). Fine-tuning seeds
+are the replicates of a series: two runs of the same recipe differ far more than two samples
+of one run, so an interval over one seed's questions says nothing about the next seed. With
+≥ 2 seeds at a point the value is the mean over seeds and the interval a Student-t interval
+over the seeds' values (each already averaging its questions and epochs); with one seed it
+is that run's own interval over questions, and ``interval`` says which one a row carries.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+SERIES_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "k_examples_inference",
+                "declarative_knowledge")
+POINT = ["task", "metric", "base_model", "treatment", "chatbot", "iteration", "k"]
+
+
+def series_table(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """One row per series point from ``metric_table`` rows; a checkpoint evaluated twice counts once."""
+    if metrics.empty:
+        return pd.DataFrame()
+    rows = metrics[metrics.task.isin(SERIES_TASKS) & metrics.value.notna()]
+    if rows.empty:
+        return pd.DataFrame()
+    if "log" in rows:  # log file names start with their creation time: keep a re-run's latest log
+        rows = rows.sort_values("log", kind="stable")
+    rows = rows.drop_duplicates(subset=[*POINT, "checkpoint", "model"], keep="last")
+    out = []
+    for point, group in rows.groupby(POINT, dropna=False, sort=True):
+        values = group.value.to_numpy(dtype=float)
+        seeds = len(values)
+        if seeds >= 2:
+            mean = float(values.mean())
+            half = float(stats.t.ppf(0.5 + level / 2, seeds - 1) * values.std(ddof=1) / math.sqrt(seeds))
+            lower, upper, interval = mean - half, mean + half, "t over seeds"
+        else:
+            mean, lower, upper, interval = float(values[0]), float(group.lower.iloc[0]), float(group.upper.iloc[0]), "within run"
+        out.append({**dict(zip(POINT, point)), "value": mean, "lower": lower, "upper": upper, "seeds": seeds,
+                    "interval": interval, "seed_values": ";".join(f"{v:.4g}" for v in values),
+                    "n_per_seed": float(np.nanmean(group.n.to_numpy(dtype=float))) if group.n.notna().any() else math.nan})
+    return pd.DataFrame(out)
