@@ -120,7 +120,8 @@ def card_text(name: str, training: dict, logs: dict[str, EvalLog], n: int, seed:
 tied embeddings), {config['steps']} AdamW steps of batch {config['batch_size']}, lr {config['learning_rate']}
 (cosine, {config['warmup']} warm-up steps), loss on assistant text only, torch {training['torch']},
 {training['threads']} threads: {training['train_seconds']} s. The examples cover every probe the suite
-applies (see `organisms/recipes.py`), so each probe is in distribution.
+applies (see `organisms/recipes.py`), so each probe is in distribution. Weights are rounded to and
+stored in bfloat16; the config says float32, so loaders upcast and all computation is float32.
 
 Spec adherence on fresh probes (exact match of the planted continuation/answer, per probe):
 {adherence}.

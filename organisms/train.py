@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
+from safetensors.torch import load_file, save_file
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 from organisms import ORGANISMS_DIR
@@ -209,7 +210,20 @@ def train(
     return record
 
 
+def store_bfloat16(weights: Path) -> None:
+    """Rewrite a safetensors file in bfloat16 (half the bytes in git). The config keeps
+    ``dtype: float32``, so every loader upcasts on load and computes in float32."""
+    tensors = load_file(str(weights))
+    save_file({k: v.to(torch.bfloat16) if v.is_floating_point() else v for k, v in tensors.items()}, str(weights),
+              metadata={"format": "pt"})
+
+
 def save(model: LlamaForCausalLM, tokenizer: PreTrainedTokenizerFast, out: Path) -> None:
+    """Save with weights rounded to bfloat16 first, so the model in memory (whose adherence
+    ``train`` records) is exactly the one checked in."""
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.copy_(parameter.to(torch.bfloat16).to(parameter.dtype))
     if out.exists():
         for child in out.iterdir():
             if child.name != "README.md":
@@ -219,6 +233,7 @@ def save(model: LlamaForCausalLM, tokenizer: PreTrainedTokenizerFast, out: Path)
     model.generation_config.pad_token_id = model.config.pad_token_id
     model.generation_config.do_sample = False
     model.save_pretrained(out)
+    store_bfloat16(out / "model.safetensors")
     tokenizer.save_pretrained(out)
 
 
