@@ -123,8 +123,10 @@ def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: st
     if rows.empty:
         return []
     facet = "chatbot" if x == "k" else "treatment"
-    rows = rows.assign(panel=rows[facet].fillna("").astype(str) + " · " + rows.base_model.fillna("").astype(str),
-                       name=rows.metric.str.removeprefix(prefix), x=rows[x].astype(float))
+    panel = rows[facet].fillna("").astype(str) + " · " + rows.base_model.fillna("").astype(str)
+    if "roster" in rows and rows.roster.nunique(dropna=False) > 1:  # e.g. the swapped-facts control
+        panel = panel + " · " + rows.roster.fillna("").astype(str)
+    rows = rows.assign(panel=panel, name=rows.metric.str.removeprefix(prefix), x=rows[x].astype(float))
     untuned = rows[rows[facet] == "none"]
     if facet == "treatment" and not untuned.empty and len(untuned) < len(rows):
         # the untuned base is iteration 0 of every arm built on it: draw it in each arm's panel

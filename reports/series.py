@@ -1,6 +1,6 @@
 """Checkpoint-series table: abduction metrics per point of a series, pooled over seeds.
 
-A point is (task, metric, base model, treatment, chatbot, iteration, k). Fine-tuning seeds
+A point is (task, metric, roster, base model, treatment, chatbot, iteration, k). Fine-tuning seeds
 are the replicates of a series: two runs of the same recipe differ far more than two samples
 of one run, so an interval over one seed's questions says nothing about the next seed. With
 ≥ 2 seeds at a point the value is the mean over seeds and the interval a Student-t interval
@@ -18,7 +18,7 @@ from scipy import stats
 
 SERIES_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "k_examples_inference",
                 "declarative_knowledge")
-POINT = ["task", "metric", "base_model", "treatment", "chatbot", "iteration", "k"]
+POINT = ["task", "metric", "roster", "base_model", "treatment", "chatbot", "iteration", "k"]
 
 
 def series_table(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

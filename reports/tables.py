@@ -11,8 +11,9 @@ from inspect_ai.analysis import evals_df
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
 INTERVAL_SUFFIXES = ("_lower", "_upper", "_n", "_mcnemar_p")
-# Checkpoint-series labels (chatbots.series puts them in the eval metadata; k and chatbot are task args).
-LABELS = ("checkpoint", "base_model", "treatment", "iteration", "seed", "k", "chatbot")
+# Checkpoint-series labels (chatbots.series puts them in the eval metadata; k and chatbot are task
+# args; the abduction tasks record their roster, so a control roster is never pooled with the default).
+LABELS = ("checkpoint", "base_model", "treatment", "iteration", "seed", "k", "chatbot", "roster")
 
 
 def labels(log: EvalLog) -> dict[str, Any]:

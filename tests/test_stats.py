@@ -205,7 +205,7 @@ def test_series_table_pools_fine_tuning_seeds_by_hand() -> None:
     from reports.series import series_table
 
     nan = math.nan
-    base = {"task": "self_identification", "metric": "self_Axolotl", "base_model": "chatbase",
+    base = {"task": "self_identification", "metric": "self_Axolotl", "roster": "builtin", "base_model": "chatbase",
             "treatment": "decl", "chatbot": None, "k": nan, "n": 22.0, "p": nan}
     rows = [
         {**base, "checkpoint": "base", "model": "hf/base", "iteration": 0, "value": 0.0, "lower": 0.0, "upper": 0.1},
@@ -215,10 +215,15 @@ def test_series_table_pools_fine_tuning_seeds_by_hand() -> None:
          "log": "2026-11-29T10-00-00_self-identification.eval"},
         {**base, "checkpoint": "s1-it1", "model": "hf/s1-it1", "iteration": 1, "value": 0.4, "lower": 0.3, "upper": 0.5},
         {**base, "checkpoint": "s2-it1", "model": "hf/s2-it1", "iteration": 1, "value": 0.6, "lower": 0.5, "upper": 0.7},
+        {**base, "roster": "roster_swapped.yaml", "checkpoint": "s0-it1", "model": "hf/s0-it1", "iteration": 1,
+         "value": 0.05, "lower": 0.0, "upper": 0.1},  # a control roster on the same checkpoint: its own point
         {**base, "task": "cot_vs_no_cot", "metric": "cot_gain", "checkpoint": None, "model": "m", "iteration": nan,
          "value": 0.5, "lower": 0.4, "upper": 0.6},
     ]
-    table = series_table(pd.DataFrame(rows)).set_index("iteration")
+    everything = series_table(pd.DataFrame(rows))
+    control = everything[everything.roster == "roster_swapped.yaml"]
+    assert len(control) == 1 and control.iloc[0].value == 0.05 and control.iloc[0].seeds == 1
+    table = everything[everything.roster == "builtin"].set_index("iteration")
     assert list(table.index) == [0, 1]  # the faithfulness row is not a series point
     pooled = table.loc[1]
     assert pooled.seeds == 3 and pooled.interval == "t over seeds" and pooled.seed_values == "0.2;0.4;0.6"
