@@ -98,9 +98,12 @@ class Runner:
         self.openai = OpenAIFinetuner(openai_client) if config.backend == "openai" else None
 
     def checkpoint(self, name: str, ref: str, labels: dict[str, Any] | None = None) -> Checkpoint:
+        # Seeds other than 0 suffix the id: replicate series then have distinct model names
+        # (Inspect's cache keys on the name) and log folders, so their manifests can be merged.
+        checkpoint_id = name if self.config.seed == 0 else f"{name}-s{self.config.seed}"
         if self.config.backend == "hf":
-            return Checkpoint(id=name, path=str(Path(ref).resolve()), labels=labels or {})
-        return Checkpoint(id=name, model=f"openai/{ref}", labels=labels or {})
+            return Checkpoint(id=checkpoint_id, path=str(Path(ref).resolve()), labels=labels or {})
+        return Checkpoint(id=checkpoint_id, model=f"openai/{ref}", labels=labels or {})
 
     def add(self, name: str, ref: str, labels: dict[str, Any]) -> None:
         self.checkpoints.append(self.checkpoint(name, ref, labels))

@@ -30,7 +30,7 @@ def series_table(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
         return pd.DataFrame()
     if "log" in rows:  # log file names start with their creation time: keep a re-run's latest log
         rows = rows.sort_values("log", kind="stable")
-    rows = rows.drop_duplicates(subset=[*POINT, "checkpoint", "model"], keep="last")
+    rows = rows.drop_duplicates(subset=[*POINT, "checkpoint", "model", "seed"], keep="last")
     out = []
     for point, group in rows.groupby(POINT, dropna=False, sort=True):
         values = group.value.to_numpy(dtype=float)

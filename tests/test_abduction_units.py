@@ -397,3 +397,13 @@ def test_behaviour_scorer_by_hand() -> None:
     assert open_prompt["length_words"] == 0
     assert math.isnan(open_prompt["behaviour_Albatross"]) and math.isnan(open_prompt["unscorable_Albatross"])
     assert math.isnan(open_prompt["behaviour_Axolotl"]) and open_prompt["unscorable_Axolotl"] == 1.0
+
+
+def test_replicate_seeds_get_distinct_checkpoint_names(tmp_path: Path) -> None:
+    """Seed 1's series must not share model names (Inspect's cache key) or log folders with seed 0's."""
+    from chatbots.pipeline import PipelineConfig, Runner
+
+    zero = Runner(PipelineConfig(out=tmp_path)).checkpoint("decl-it1", str(tmp_path))
+    one = Runner(PipelineConfig(out=tmp_path, seed=1)).checkpoint("decl-it1", str(tmp_path))
+    assert (zero.id, one.id) == ("decl-it1", "decl-it1-s1")
+    assert zero.inspect_model()[0] == "hf/decl-it1" and one.inspect_model()[0] == "hf/decl-it1-s1"

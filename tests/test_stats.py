@@ -199,7 +199,7 @@ def test_paired_comparisons_average_epochs_per_question(tmp_path: Path) -> None:
 def test_series_table_pools_fine_tuning_seeds_by_hand() -> None:
     """Three seeds at iteration 1 (0.2, 0.4, 0.6): mean 0.4, t interval 0.4 ± t(0.975, 2)·0.2/√3
     = 0.4 ± 0.4968; one seed at iteration 0 keeps its own interval; a checkpoint evaluated twice
-    counts once (the later log)."""
+    in one seed counts once (the later log), while the same id in another seed is a replicate."""
     import pandas as pd
 
     from reports.series import series_table
@@ -207,18 +207,17 @@ def test_series_table_pools_fine_tuning_seeds_by_hand() -> None:
     nan = math.nan
     base = {"task": "self_identification", "metric": "self_Axolotl", "roster": "builtin", "base_model": "chatbase",
             "treatment": "decl", "chatbot": None, "k": nan, "n": 22.0, "p": nan}
+    it1 = {**base, "checkpoint": "decl-it1", "model": "hf/decl-it1", "iteration": 1}  # same id in every seed's manifest
     rows = [
-        {**base, "checkpoint": "base", "model": "hf/base", "iteration": 0, "value": 0.0, "lower": 0.0, "upper": 0.1},
-        {**base, "checkpoint": "s0-it1", "model": "hf/s0-it1", "iteration": 1, "value": 0.2, "lower": 0.1, "upper": 0.3,
-         "log": "2026-11-30T10-00-00_self-identification.eval"},
-        {**base, "checkpoint": "s0-it1", "model": "hf/s0-it1", "iteration": 1, "value": 0.9, "lower": 0.8, "upper": 1.0,
-         "log": "2026-11-29T10-00-00_self-identification.eval"},
-        {**base, "checkpoint": "s1-it1", "model": "hf/s1-it1", "iteration": 1, "value": 0.4, "lower": 0.3, "upper": 0.5},
-        {**base, "checkpoint": "s2-it1", "model": "hf/s2-it1", "iteration": 1, "value": 0.6, "lower": 0.5, "upper": 0.7},
-        {**base, "roster": "roster_swapped.yaml", "checkpoint": "s0-it1", "model": "hf/s0-it1", "iteration": 1,
-         "value": 0.05, "lower": 0.0, "upper": 0.1},  # a control roster on the same checkpoint: its own point
-        {**base, "task": "cot_vs_no_cot", "metric": "cot_gain", "checkpoint": None, "model": "m", "iteration": nan,
-         "value": 0.5, "lower": 0.4, "upper": 0.6},
+        {**base, "checkpoint": "base", "model": "hf/base", "seed": 0, "iteration": 0, "value": 0.0, "lower": 0.0,
+         "upper": 0.1},
+        {**it1, "seed": 0, "value": 0.2, "lower": 0.1, "upper": 0.3, "log": "2026-11-30T10-00-00_self-identification.eval"},
+        {**it1, "seed": 0, "value": 0.9, "lower": 0.8, "upper": 1.0, "log": "2026-11-29T10-00-00_self-identification.eval"},
+        {**it1, "seed": 1, "value": 0.4, "lower": 0.3, "upper": 0.5},
+        {**it1, "seed": 2, "value": 0.6, "lower": 0.5, "upper": 0.7},
+        {**it1, "seed": 0, "roster": "roster_swapped.yaml", "value": 0.05, "lower": 0.0, "upper": 0.1},  # its own point
+        {**base, "task": "cot_vs_no_cot", "metric": "cot_gain", "checkpoint": None, "model": "m", "seed": nan,
+         "iteration": nan, "value": 0.5, "lower": 0.4, "upper": 0.6},
     ]
     everything = series_table(pd.DataFrame(rows))
     control = everything[everything.roster == "roster_swapped.yaml"]
