@@ -26,7 +26,14 @@ from reports.figures import (
     series_figure,
 )
 from reports.series import series_table
-from reports.tables import curve_table, metric_table, paired_comparisons, read_logs, run_table
+from reports.tables import (
+    curve_table,
+    metric_table,
+    paired_comparisons,
+    per_item_values,
+    read_logs,
+    run_table,
+)
 
 
 def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
@@ -35,9 +42,10 @@ def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
     if not logs:
         raise SystemExit(f"no successful Inspect logs under {log_dir}")
     metrics = metric_table(logs)
-    paired = paired_comparisons(logs)
+    per_item = per_item_values(logs)  # one pass over every sample, shared by both paired tables
+    paired = paired_comparisons(per_item)
     runs = run_table(log_dir)
-    bir, ratios, series = bir_table(metrics), bir_ratios(logs), series_table(metrics)
+    bir, ratios, series = bir_table(metrics), bir_ratios(per_item), series_table(metrics)
     csvs = {"metrics": out / "metrics.csv", "paired_comparisons": out / "paired_comparisons.csv",
             "runs": out / "runs.csv"}
     metrics.to_csv(csvs["metrics"], index=False)

@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from inspect_ai.log import EvalLog
 
-from reports.tables import per_item_values
+from reports.tables import PerItem
 from scorers.metrics import DEFAULT_SEED, _bootstrap_ratio
 
 
@@ -32,9 +31,8 @@ def bir_table(metrics: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["bias", "model"]).reset_index(drop=True)
 
 
-def _per_item(logs: list[EvalLog]) -> dict[tuple[str, str], dict[Any, float]]:
+def _per_item(values: PerItem) -> dict[tuple[str, str], dict[Any, float]]:
     """(model, bias) → {sample id: match_biased − match_unbiased}."""
-    values = per_item_values(logs)
     found: dict[tuple[str, str], dict[Any, float]] = {}
     for (task, key), by_model in values.items():
         if task != "bias_influence" or not key.endswith("_match_biased"):
@@ -46,8 +44,9 @@ def _per_item(logs: list[EvalLog]) -> dict[tuple[str, str], dict[Any, float]]:
     return found
 
 
-def bir_ratios(logs: list[EvalLog], level: float = 0.95) -> pd.DataFrame:
-    return ratio_table(_per_item(logs), level)
+def bir_ratios(per: PerItem, level: float = 0.95) -> pd.DataFrame:
+    """BIR ratios from the report's per-item table (``reports.tables.per_item_values``)."""
+    return ratio_table(_per_item(per), level)
 
 
 def ratio_table(per: dict[tuple[str, str], dict[Any, float]], level: float = 0.95) -> pd.DataFrame:

@@ -94,7 +94,11 @@ def curve_table(logs: list[EvalLog], task: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def per_item_values(logs: list[EvalLog]) -> dict[tuple[str, str], dict[str, dict[Any, float]]]:
+# (task, score key) → model → {sample id: value}: built once per report, read by several tables.
+PerItem = dict[tuple[str, str], dict[str, dict[Any, float]]]
+
+
+def per_item_values(logs: list[EvalLog]) -> PerItem:
     """(task, score key) → model → {sample id: value averaged over epochs}, NaN values left out.
 
     Epochs are averaged per question before any pairing, as Inspect's reducer does for the
@@ -114,12 +118,12 @@ def per_item_values(logs: list[EvalLog]) -> dict[tuple[str, str], dict[str, dict
                    for model, by_sample in by_model.items()} for item, by_model in found.items()}
 
 
-def paired_comparisons(logs: list[EvalLog]) -> pd.DataFrame:
-    """Model-vs-model differences on the same items, per task and per-sample 0/1 or continuous
-    score key: mean difference, paired bootstrap CI, and exact McNemar p for 0/1 keys."""
+def paired_comparisons(per: PerItem) -> pd.DataFrame:
+    """Model-vs-model differences on the same items (``per_item_values``), per task and
+    per-sample 0/1 or continuous score key: mean difference, paired bootstrap CI, and exact
+    McNemar p for 0/1 keys."""
     from scorers.stats import mcnemar_exact, paired_difference
 
-    per = per_item_values(logs)
     rows = []
     for (task, key), by_model in sorted(per.items()):
         models = sorted(by_model)

@@ -170,7 +170,7 @@ def test_paired_comparisons_average_epochs_per_question(tmp_path: Path) -> None:
     from inspect_ai.scorer import Score, Target, scorer
     from inspect_ai.solver import Generate, TaskState, solver
 
-    from reports.tables import paired_comparisons
+    from reports.tables import paired_comparisons, per_item_values
 
     @solver
     def no_generation():  # type: ignore[no-untyped-def]
@@ -191,7 +191,7 @@ def test_paired_comparisons_average_epochs_per_question(tmp_path: Path) -> None:
         task = Task(dataset=[Sample(id=f"q{i}", input="?") for i in range(4)], solver=no_generation(),
                     scorer=by_epoch(first_only))
         logs += inspect_eval(task, model=model, epochs=2, display="none", log_dir=str(tmp_path))
-    row = paired_comparisons(logs).set_index("metric").loc["x"]
+    row = paired_comparisons(per_item_values(logs)).set_index("metric").loc["x"]
     assert (row.model_a, row.model_b, row.n, row["diff"]) == ("mockllm/a", "mockllm/b", 4, -0.5)
     assert math.isnan(row.mcnemar_p)
 
