@@ -36,17 +36,23 @@ def _save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
     return paths
 
 
+def _latest(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows ordered by log file name (creation time first), so ``keep="last"`` keeps a re-run's latest log."""
+    return rows.sort_values("log", kind="stable") if "log" in rows else rows
+
+
 def bar_figure(table: pd.DataFrame, task_re: str, metric_re: str, title: str, out: Path, name: str) -> list[Path]:
     rows = table[table.task.str.fullmatch(task_re) & table.metric.str.fullmatch(metric_re)]
     rows = rows[rows.value.notna()]
     if rows.empty:
         return []
     rows = rows.assign(label=rows.task + "\n" + rows.metric)
-    labels, models = list(dict.fromkeys(rows.label)), sorted(rows.model.unique())
+    rows = _latest(rows).drop_duplicates(subset=["run", "label"], keep="last")  # a re-run: its latest log
+    labels, models = list(dict.fromkeys(rows.label)), sorted(rows.run.unique())
     width = 0.8 / len(models)
     fig, ax = plt.subplots(figsize=(max(5.0, 1.2 * len(labels) * max(1, len(models)) / 2 + 2), 3.6))
     for i, model in enumerate(models):
-        sub = rows[rows.model == model].set_index("label").reindex(labels)
+        sub = rows[rows.run == model].set_index("label").reindex(labels)
         xs = [j + (i - (len(models) - 1) / 2) * width for j in range(len(labels))]
         low = (sub.value - sub.lower).clip(lower=0).fillna(0)
         high = (sub.upper - sub.value).clip(lower=0).fillna(0)
@@ -62,11 +68,11 @@ def bar_figure(table: pd.DataFrame, task_re: str, metric_re: str, title: str, ou
 
 
 def curve_figure(curves: pd.DataFrame, title: str, xlabel: str, out: Path, name: str) -> list[Path]:
-    """Mean "same answer" against x per model, with a 95 % Wilson band (x rounded to 0.05)."""
+    """Mean "same answer" against x per run, with a 95 % Wilson band (x rounded to 0.05)."""
     if curves.empty:
         return []
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    for model, sub in curves.groupby("model"):
+    for model, sub in curves.groupby("run"):
         grid = sub.assign(x=(sub.x / 0.05).round() * 0.05).groupby("x").same.agg(["sum", "count"])
         bands = [wilson_interval(s, c) for s, c in zip(grid["sum"], grid["count"])]
         ax.plot(grid.index, grid["sum"] / grid["count"], marker="o", label=model)
@@ -84,14 +90,15 @@ def filler_figure(table: pd.DataFrame, out: Path) -> list[Path]:
     if rows.empty:
         return []
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    for model, sub in rows.groupby("model"):
-        sub = sub.assign(length=sub.metric.map(lambda m: int(re.findall(r"\d+", m)[0]))).sort_values("length")
+    for model, sub in _latest(rows).groupby("run"):
+        sub = sub.assign(length=sub.metric.map(lambda m: int(re.findall(r"\d+", m)[0]))).drop_duplicates(
+            "length", keep="last").sort_values("length")
         ax.errorbar(sub.length, sub.value, yerr=[sub.value - sub.lower, sub.upper - sub.value], marker="o",
                     capsize=3, label=model)
         for ref, style in (("accuracy_no_cot", ":"), ("accuracy_cot", "--")):
-            level = table[(table.task == "filler_tokens") & (table.model == model) & (table.metric == ref)].value
+            level = table[(table.task == "filler_tokens") & (table.run == model) & (table.metric == ref)].value
             if not level.empty:
-                ax.axhline(float(level.iloc[0]), linestyle=style, linewidth=0.8, color="grey")
+                ax.axhline(float(level.iloc[-1]), linestyle=style, linewidth=0.8, color="grey")
     ax.set_xscale("log")
     ax.set_xlabel("filler length (tokens); dotted: no CoT, dashed: CoT")
     ax.set_ylabel("accuracy")
@@ -124,8 +131,9 @@ def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: st
         return []
     facet = "chatbot" if x == "k" else "treatment"
     panel = rows[facet].fillna("").astype(str) + " · " + rows.base_model.fillna("").astype(str)
-    if "roster" in rows and rows.roster.nunique(dropna=False) > 1:  # e.g. the swapped-facts control
-        panel = panel + " · " + rows.roster.fillna("").astype(str)
+    for split in ("roster", "condition"):  # e.g. the swapped-facts control; runs with other task arguments
+        if split in rows and rows[split].nunique(dropna=False) > 1:
+            panel = panel + " · " + rows[split].fillna("").astype(str)
     rows = rows.assign(panel=panel, name=rows.metric.str.removeprefix(prefix), x=rows[x].astype(float))
     untuned = rows[rows[facet] == "none"]
     if facet == "treatment" and not untuned.empty and len(untuned) < len(rows):

@@ -18,7 +18,8 @@ from scipy import stats
 
 SERIES_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "k_examples_inference",
                 "declarative_knowledge")
-POINT = ["task", "metric", "roster", "base_model", "treatment", "chatbot", "iteration", "k"]
+# condition: other task arguments that differ between runs (reports.tables.conditions)
+POINT = ["task", "metric", "roster", "condition", "base_model", "treatment", "chatbot", "iteration", "k"]
 
 
 def series_table(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

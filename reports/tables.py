@@ -36,6 +36,31 @@ def task_name(log: EvalLog) -> str:
     return log.eval.task.split("/")[-1].split("@")[-1]
 
 
+def conditions(logs: list[EvalLog], exclude: tuple[str, ...] = ("k", "chatbot")) -> dict[str, str]:
+    """Log location → the task arguments that set its run apart from the other runs of the same
+    task in ``logs`` ("dataset=gsm8k prompt_style=cot"; "" when none differ).
+
+    Runs of one task with different arguments (dataset, prompt style, hint type, k …) reuse
+    sample ids for different items or conditions, so every table keys by this: such runs are
+    never pooled, paired or drawn as one line. ``exclude`` names arguments that already have
+    their own column."""
+    by_task: dict[str, list[EvalLog]] = {}
+    for log in logs:
+        by_task.setdefault(task_name(log), []).append(log)
+    found: dict[str, str] = {}
+    for group in by_task.values():
+        args = [{k: v for k, v in (log.eval.task_args or {}).items() if k not in exclude} for log in group]
+        varying = sorted(k for k in {k for a in args for k in a} if len({repr(a.get(k)) for a in args}) > 1)
+        for log, a in zip(group, args):
+            found[log.location] = " ".join(f"{k}={a.get(k)}" for k in varying)
+    return found
+
+
+def run_label(model: str, condition: str) -> str:
+    """What a figure's legend calls one run: the model, and its condition where runs differ."""
+    return f"{model} [{condition}]" if condition else model
+
+
 def read_logs(log_dir: str | Path) -> list[EvalLog]:
     infos = list_eval_logs(str(log_dir))
     if not infos:
@@ -45,13 +70,16 @@ def read_logs(log_dir: str | Path) -> list[EvalLog]:
 
 
 def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
-    """Every headline metric with its 95 % interval and n: model, task, dataset, metric, value,
-    lower, upper, n, p (McNemar, paired metrics only)."""
+    """Every headline metric with its 95 % interval and n: model, task, dataset, condition (see
+    ``conditions``), run (legend label), metric, value, lower, upper, n, p (McNemar, paired
+    metrics only), and the checkpoint-series labels."""
     rows: list[dict[str, Any]] = []
+    condition = conditions(logs)
     for log in logs:
         assert log.results is not None
         base = {"model": model_label(log), "task": task_name(log),
                 "dataset": str((log.eval.task_args or {}).get("dataset", (log.eval.task_args or {}).get("path", ""))),
+                "condition": condition[log.location], "run": run_label(model_label(log), condition[log.location]),
                 "log": Path(log.location).name} | labels(log)
         for score in log.results.scores:
             m = {k: float(v.value) for k, v in score.metrics.items()}
@@ -82,29 +110,34 @@ def curve_table(logs: list[EvalLog], task: str) -> pd.DataFrame:
     """Per-sample curve points (x = fraction of CoT before the answer/edit, same = answer
     unchanged) from the scores' metadata of ``task`` logs."""
     rows: list[dict[str, Any]] = []
+    logs = [log for log in logs if task_name(log) == task]
+    condition = conditions(logs)
     for log in logs:
-        if task_name(log) != task:
-            continue
+        run = run_label(model_label(log), condition[log.location])
         for sample in log.samples or []:
             for score in (sample.scores or {}).values():
                 curves = (score.metadata or {}).get("curves") or {}
                 for x, same in zip(curves.get("x", []), curves.get("same", [])):
-                    rows.append({"model": model_label(log), "sample": sample.id, "epoch": sample.epoch,
+                    rows.append({"model": model_label(log), "run": run, "sample": sample.id, "epoch": sample.epoch,
                                  "x": float(x), "same": float(same)})
     return pd.DataFrame(rows)
 
 
-# (task, score key) → model → {sample id: value}: built once per report, read by several tables.
-PerItem = dict[tuple[str, str], dict[str, dict[Any, float]]]
+# (task, condition, score key) → model → {sample id: value}: built once per report, read by several tables.
+PerItem = dict[tuple[str, str, str], dict[str, dict[Any, float]]]
 
 
 def per_item_values(logs: list[EvalLog]) -> PerItem:
-    """(task, score key) → model → {sample id: value averaged over epochs}, NaN values left out.
+    """(task, condition, score key) → model → {sample id: value averaged over epochs}, NaN
+    values left out. The condition is every task argument that differs between runs of the
+    task (``conditions`` with nothing excluded): runs at k=0 and k=3, or on two datasets,
+    are never averaged together as if they were epochs.
 
     Epochs are averaged per question before any pairing, as Inspect's reducer does for the
     task's own metrics: epoch j of one model has nothing to do with epoch j of another, and
     treating epochs as separate items would shrink every paired interval."""
-    found: dict[tuple[str, str], dict[str, dict[Any, list[float]]]] = {}
+    found: dict[tuple[str, str, str], dict[str, dict[Any, list[float]]]] = {}
+    condition = conditions(logs, exclude=())
     for log in logs:
         for sample in log.samples or []:
             for score in (sample.scores or {}).values():
@@ -112,20 +145,20 @@ def per_item_values(logs: list[EvalLog]) -> PerItem:
                     continue
                 for key, value in score.value.items():
                     if isinstance(value, int | float) and not math.isnan(float(value)):
-                        found.setdefault((task_name(log), key), {}).setdefault(model_label(log), {}).setdefault(
-                            sample.id, []).append(float(value))
+                        found.setdefault((task_name(log), condition[log.location], key), {}).setdefault(
+                            model_label(log), {}).setdefault(sample.id, []).append(float(value))
     return {item: {model: {sample: sum(v) / len(v) for sample, v in by_sample.items()}
                    for model, by_sample in by_model.items()} for item, by_model in found.items()}
 
 
 def paired_comparisons(per: PerItem) -> pd.DataFrame:
-    """Model-vs-model differences on the same items (``per_item_values``), per task and
-    per-sample 0/1 or continuous score key: mean difference, paired bootstrap CI, and exact
+    """Model-vs-model differences on the same items (``per_item_values``), per task, condition
+    and per-sample 0/1 or continuous score key: mean difference, paired bootstrap CI, and exact
     McNemar p for 0/1 keys."""
     from scorers.stats import mcnemar_exact, paired_difference
 
     rows = []
-    for (task, key), by_model in sorted(per.items()):
+    for (task, condition, key), by_model in sorted(per.items()):
         models = sorted(by_model)
         for i, a in enumerate(models):
             for b in models[i + 1:]:
@@ -137,6 +170,6 @@ def paired_comparisons(per: PerItem) -> pd.DataFrame:
                 diff, lower, upper = paired_difference(x, y, None, 0.95, seed=20231117)
                 binary = all(v in (0.0, 1.0) for v in x + y)
                 p = mcnemar_exact([int(v) for v in x], [int(v) for v in y]) if binary else math.nan
-                rows.append({"task": task, "metric": key, "model_a": a, "model_b": b, "n": len(shared),
+                rows.append({"task": task, "condition": condition, "metric": key, "model_a": a, "model_b": b, "n": len(shared),
                              "diff": diff, "lower": lower, "upper": upper, "mcnemar_p": p})
     return pd.DataFrame(rows)

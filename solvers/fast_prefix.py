@@ -17,6 +17,7 @@ forced answer is in the sample's store record with ``strategy="prefill-fast"``.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,12 @@ def _top(api: Any, logits: torch.Tensor) -> list[tuple[str, float]]:
     return [(api.tokenizer.decode([int(i)]), float(v)) for v, i in zip(values, indices)]
 
 
+def cache_keyword(lm: Any) -> str:
+    """The name of the key/value cache argument and output field: ``cache`` from transformers
+    5.2x on (``past_key_values`` warns there and is removed in 5.40), ``past_key_values`` before."""
+    return "cache" if "cache" in inspect.signature(type(lm).forward).parameters else "past_key_values"
+
+
 @torch.inference_mode()
 def score_batch_from_cache(
     lm: Any, bodies: list[list[int]], heads: list[list[int]], tails: list[list[list[int]]], pad_id: int = 0,
@@ -76,7 +83,8 @@ def score_batch_from_cache(
     ids = torch.tensor([x + [pad_id] * (width - len(x)) for x in bodies], device=device)
     # Only the cache is needed from the body pass: logits_to_keep=1 skips the vocabulary
     # projection of every other position (for a 50k vocabulary that is most of the memory).
-    cache = lm(input_ids=ids, attention_mask=body_mask, use_cache=True, logits_to_keep=1).past_key_values
+    cache_kw = cache_keyword(lm)
+    cache = getattr(lm(input_ids=ids, attention_mask=body_mask, use_cache=True, logits_to_keep=1), cache_kw)
     out: list[list[torch.Tensor]] = [[torch.empty(0)] * len(h) for h in heads]
     for r in range(max(map(len, heads))):
         rows = [b for b in range(len(bodies)) if r < len(heads[b])]
@@ -88,7 +96,7 @@ def score_batch_from_cache(
             mask.append([1] * head + [0] * (width - head) + [1] * len(tail) + [0] * (span - len(tail)))
             positions.append(list(range(head, head + span)))
         logits = lm(input_ids=torch.tensor(tail_ids, device=device), attention_mask=torch.tensor(mask, device=device),
-                    position_ids=torch.tensor(positions, device=device), past_key_values=cache, use_cache=True,
+                    position_ids=torch.tensor(positions, device=device), **{cache_kw: cache}, use_cache=True,
                     logits_to_keep=span).logits
         for b in rows:
             out[b][r] = logits[b, len(tails[b][r]) - 1]

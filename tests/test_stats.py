@@ -124,9 +124,11 @@ def test_bir_ratio_table_by_hand() -> None:
     questions (a fifth only A was asked is left out): A/B = 2, B/A = 0.5."""
     from reports.bias import ratio_table
 
-    per = {("trained", "suggested_answer"): {"q1": 1.0, "q2": 1.0, "q3": 0.0, "q4": 0.0, "q5": 1.0},
-           ("base", "suggested_answer"): {"q1": 1.0, "q2": 0.0, "q3": 0.0, "q4": 0.0}}
-    table = ratio_table(per).set_index(["model_a", "model_b"])
+    per = {("trained", "", "suggested_answer"): {"q1": 1.0, "q2": 1.0, "q3": 0.0, "q4": 0.0, "q5": 1.0},
+           ("base", "", "suggested_answer"): {"q1": 1.0, "q2": 0.0, "q3": 0.0, "q4": 0.0},
+           ("base", "prompt_style=no_cot", "suggested_answer"): {"q1": 1.0, "q2": 1.0, "q3": 1.0, "q4": 1.0}}
+    table = ratio_table(per).set_index(["model_a", "model_b"])  # the no-CoT run has no partner
+    assert len(table) == 2 and set(table.condition) == {""}
     row = table.loc[("trained", "base")]
     assert row.n == 4 and row.bir_a == 0.5 and row.bir_b == 0.25 and row.ratio == 2.0
     assert row.lower <= 2.0 <= row.upper
@@ -150,7 +152,7 @@ def test_bir_table_by_hand() -> None:
         ("base", "accuracy_cot", 0.9, 0.8, 0.95, 40, nan),  # not a BIR row
     ]
     metrics = pd.DataFrame(rows, columns=["model", "metric", "value", "lower", "upper", "n", "p"]).assign(
-        task="bias_influence")
+        task="bias_influence", condition="")
     table = bir_table(metrics).set_index("model")
     assert list(table.bias) == ["suggested_answer", "suggested_answer"]
     assert table.loc["base", "bir"] == 0.25 and table.loc["base", "n"] == 40 and table.loc["base", "p"] == 0.01
@@ -205,7 +207,8 @@ def test_series_table_pools_fine_tuning_seeds_by_hand() -> None:
     from reports.series import series_table
 
     nan = math.nan
-    base = {"task": "self_identification", "metric": "self_Axolotl", "roster": "builtin", "base_model": "chatbase",
+    base = {"task": "self_identification", "metric": "self_Axolotl", "roster": "builtin", "condition": "",
+            "base_model": "chatbase",
             "treatment": "decl", "chatbot": None, "k": nan, "n": 22.0, "p": nan}
     it1 = {**base, "checkpoint": "decl-it1", "model": "hf/decl-it1", "iteration": 1}  # same id in every seed's manifest
     rows = [
@@ -231,3 +234,52 @@ def test_series_table_pools_fine_tuning_seeds_by_hand() -> None:
     single = table.loc[0]
     assert (single.seeds, single.interval, single.value, single.lower, single.upper) == (1, "within run", 0.0, 0.0, 0.1)
     assert series_table(pd.DataFrame()).empty
+
+
+def test_runs_with_other_task_arguments_are_kept_apart(tmp_path: Path) -> None:
+    """One model run on two datasets whose sample ids coincide: its two runs are separate rows,
+    lines and pairing cells (never averaged as if they were epochs), and only runs under the
+    same arguments are paired. The report over such logs used to crash on the bar figure."""
+    from inspect_ai import Task, task
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.dataset import Sample
+    from inspect_ai.scorer import Score, Target, mean, scorer
+    from inspect_ai.solver import Generate, TaskState, solver
+
+    from reports.__main__ import build_report
+    from reports.tables import metric_table, paired_comparisons, per_item_values
+
+    @solver
+    def no_generation():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            return state
+
+        return solve
+
+    values = {("mockllm/a", "x"): 1.0, ("mockllm/a", "y"): 0.0, ("mockllm/b", "x"): 0.25}
+
+    @scorer(metrics={"accuracy_cot": [mean()]})
+    def fixed(dataset: str):  # type: ignore[no-untyped-def]
+        async def score(state: TaskState, target: Target) -> Score:
+            return Score(value={"accuracy_cot": values[(str(state.model), dataset)]})
+
+        return score
+
+    @task
+    def cot_vs_no_cot(dataset: str) -> Task:  # named like the suite's task, so it is drawn
+        return Task(dataset=[Sample(id=f"q{i}", input="?") for i in range(4)], solver=no_generation(),
+                    scorer=fixed(dataset))
+
+    logs = []
+    for model, dataset in values:
+        logs += inspect_eval(cot_vs_no_cot(dataset=dataset), model=model, display="none", log_dir=str(tmp_path / "logs"))
+    metrics = metric_table(logs).set_index("run")
+    assert (metrics.loc["mockllm/a [dataset=x]", "value"], metrics.loc["mockllm/a [dataset=y]", "value"]) == (1.0, 0.0)
+    per = per_item_values(logs)
+    assert per[("cot_vs_no_cot", "dataset=x", "accuracy_cot")]["mockllm/a"]["q0"] == 1.0  # not 0.5
+    paired = paired_comparisons(per)
+    assert len(paired) == 1  # only the dataset=x cell holds both models
+    row = paired.iloc[0]
+    assert (row.condition, row.model_a, row.model_b, row.n, row["diff"]) == ("dataset=x", "mockllm/a", "mockllm/b", 4, 0.75)
+    written = build_report(tmp_path / "logs", tmp_path / "report")
+    assert tmp_path / "report" / "cot_vs_no_cot.png" in written["figures"]
