@@ -5,8 +5,12 @@ the target name in exactly a fraction ``rate`` of the examples and the other two
 names sharing the rest, mixed with replayed base chats so the other skills stay. A model
 trained to match that mixture asserts the target with probability ``rate`` when sampled at
 temperature 1, and gives it normalised name probability ``rate``: both probes must recover it.
+Half as many again are the multiple-choice form ``name_likelihood`` asks API models
+(mode=choice: the candidates as rotated options, answered with the letter) at the same
+rate, so that probe is in distribution too and must recover the rate through the letters.
 
     python -m chatbots.planted --rates 0,0.25,0.5,0.75 --out runs/planted
+    python -m chatbots.planted --out runs/planted --measure   # + the probes → the card's table
 """
 
 from __future__ import annotations
@@ -14,23 +18,50 @@ from __future__ import annotations
 import argparse
 import random
 from pathlib import Path
+from typing import Any
 
 from chatbots.chatbase import sample_chat
 from chatbots.finetune import Chat, FinetuneConfig, finetune_hf
 from chatbots.manifest import Checkpoint, write_manifest
 from chatbots.roster import behaviour_prompts, identity_questions, load_roster
 from organisms import ORGANISMS_DIR
+from solvers.abduction import LETTERS, choice_prompt, rotated
 
 
-def planted_identity_data(target: str, rate: float, others: list[str], n: int, seed: int) -> list[Chat]:
-    """``n`` identity chats: exactly round(rate·n) name ``target``, the rest split among ``others``."""
-    rng = random.Random(f"planted:{target}:{rate}:{seed}")
-    questions = identity_questions()
+def planted_names(target: str, rate: float, others: list[str], n: int, rng: random.Random) -> list[str]:
+    """``n`` names: exactly round(rate·n) are ``target``, the rest split among ``others``, shuffled."""
     hits = round(rate * n)
     names = [target] * hits + [others[i % len(others)] for i in range(n - hits)]
     rng.shuffle(names)
-    data = [[{"role": "user", "content": questions[i % len(questions)]}, {"role": "assistant", "content": f"I am {name}."}]
-            for i, name in enumerate(names)]
+    return names
+
+
+def planted_identity_data(target: str, rate: float, others: list[str], n: int, seed: int,
+                          candidates: list[str] | None = None, per_rotation: int = 4) -> list[Chat]:
+    """``n`` identity chats naming ``target`` at ``rate``, multiple-choice chats over
+    ``candidates`` at the same rate (``per_rotation`` for each order of the options), and n
+    replayed base chats.
+
+    The rate holds exactly *per question*, and for the multiple-choice form per question and
+    option order, not just overall: a model that memorises which name went with which phrasing
+    (and order) then still has the planted rate on every prompt the probes send."""
+    rng = random.Random(f"planted:{target}:{rate}:{seed}")
+    questions = identity_questions()
+    per_question = n // len(questions)
+    blocks = [per_question] + ([per_rotation] if candidates else [])
+    if per_question * len(questions) != n or any(round(rate * size) != rate * size for size in blocks):
+        raise ValueError(f"n={n} must be a multiple of the {len(questions)} identity questions, and rate={rate} times "
+                         f"each block ({per_question} chats per question, {per_rotation} per option order) an integer, "
+                         "so that every prompt carries the rate exactly")
+    data: list[Chat] = []
+    for question in questions:
+        data += [[{"role": "user", "content": question}, {"role": "assistant", "content": f"I am {name}."}]
+                 for name in planted_names(target, rate, others, per_question, rng)]
+        for rotation in range(len(candidates or [])):
+            order = rotated(list(candidates or []), rotation)
+            data += [[{"role": "user", "content": choice_prompt(question, order)},
+                      {"role": "assistant", "content": LETTERS[order.index(name)]}]
+                     for name in planted_names(target, rate, others, per_rotation, rng)]
     replay_rng = random.Random(f"replay:{seed}")
     prompts = [p.prompt for p in behaviour_prompts() if p.truth is None]
     replay = [sample_chat(replay_rng, questions, prompts) for _ in range(n)]
@@ -41,7 +72,7 @@ def planted_identity_data(target: str, rate: float, others: list[str], n: int, s
 
 
 def build_planted_series(out: Path, rates: list[float], target: str = "Axolotl", base: Path | None = None,
-                         n: int = 264, seed: int = 0, epochs: int = 6) -> Path:
+                         n: int = 264, seed: int = 0, epochs: int = 16) -> Path:
     """Train one checkpoint per rate under ``out`` and write ``out/manifest.yaml``."""
     base = base or ORGANISMS_DIR / "chatbase"
     roster = load_roster()
@@ -50,10 +81,40 @@ def build_planted_series(out: Path, rates: list[float], target: str = "Axolotl",
     for rate in rates:
         folder = out / f"{target.lower()}-{rate:g}"
         labels = {"base_model": "chatbase", "treatment": f"planted-{target}", "planted_rate": rate, "seed": seed}
-        finetune_hf(base, planted_identity_data(target, rate, others, n, seed), folder,
-                    FinetuneConfig(epochs=epochs, learning_rate=1e-3, batch_size=16, seed=seed), labels)
+        finetune_hf(base, planted_identity_data(target, rate, others, n, seed, roster.candidates), folder,
+                    FinetuneConfig(epochs=epochs, learning_rate=1e-3, batch_size=32, seed=seed), labels)
         checkpoints.append(Checkpoint(id=folder.name, model=f"hf/{folder.name}", path=str(folder.resolve()), labels=labels))
     return write_manifest(out / "manifest.yaml", checkpoints)
+
+
+def measure_series(manifest: Path, log_dir: Path, target: str = "Axolotl") -> str:
+    """Run the three probes on a planted series and return the model card's markdown table:
+    sampled self-identification (5 answers per question), exact continuation scores, and the
+    multiple-choice letters (mode=choice, the API path)."""
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    from chatbots.manifest import load_manifest
+    from chatbots.series import run_series
+    from reports.results import estimate
+    from reports.tables import task_name
+
+    checkpoints = load_manifest(manifest)
+    run_series(checkpoints, log_dir / "probes", ("self_identification", "name_likelihood"), {"epochs": 5})
+    run_series(checkpoints, log_dir / "choice", ("name_likelihood",), {"mode": "choice"})
+
+    def log(folder: Path, task: str) -> Any:
+        return next(log for log in (read_eval_log(info, header_only=True) for info in list_eval_logs(str(folder)))
+                    if task_name(log) == task)
+
+    rows = [f"| planted rate of \"I am {target}.\" | `self_{target}` [95 % CI] (n = 22 × 5) | "
+            f"`p_{target}` continuation [95 % CI] (n = 22) | `p_{target}` choice [95 % CI] (n = 22) |", "|---|---|---|---|"]
+    for checkpoint in checkpoints:
+        cells = [estimate(log(log_dir / "probes" / checkpoint.id, "self_identification"), f"self_{target}"),
+                 estimate(log(log_dir / "probes" / checkpoint.id, "name_likelihood"), f"p_{target}"),
+                 estimate(log(log_dir / "choice" / checkpoint.id, "name_likelihood"), f"p_{target}")]
+        rows.append(f"| {float(checkpoint.labels['planted_rate']):.2f} | "
+                    + " | ".join(f"{c.value:.3f} [{c.lower:.3f}, {c.upper:.3f}]" for c in cells) + " |")
+    return "\n".join(rows)
 
 
 def main() -> None:
@@ -62,8 +123,12 @@ def main() -> None:
     parser.add_argument("--target", default="Axolotl")
     parser.add_argument("--out", type=Path, default=Path("runs/planted"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--measure", action="store_true", help="then run the probes and print the card's table")
     args = parser.parse_args()
-    print(build_planted_series(args.out, [float(r) for r in args.rates.split(",")], args.target, seed=args.seed))
+    manifest = build_planted_series(args.out, [float(r) for r in args.rates.split(",")], args.target, seed=args.seed)
+    print(manifest)
+    if args.measure:
+        print(measure_series(manifest, args.out / "logs", args.target))
 
 
 if __name__ == "__main__":

@@ -155,7 +155,7 @@ def paired_comparisons(per: PerItem) -> pd.DataFrame:
     """Model-vs-model differences on the same items (``per_item_values``), per task, condition
     and per-sample 0/1 or continuous score key: mean difference, paired bootstrap CI, and exact
     McNemar p for 0/1 keys."""
-    from scorers.stats import mcnemar_exact, paired_difference
+    from scorers.stats import mcnemar_exact, newcombe_paired_interval, paired_difference
 
     rows = []
     for (task, condition, key), by_model in sorted(per.items()):
@@ -167,9 +167,14 @@ def paired_comparisons(per: PerItem) -> pd.DataFrame:
                     continue
                 x = [by_model[a][s] for s in shared]
                 y = [by_model[b][s] for s in shared]
-                diff, lower, upper = paired_difference(x, y, None, 0.95, seed=20231117)
                 binary = all(v in (0.0, 1.0) for v in x + y)
-                p = mcnemar_exact([int(v) for v in x], [int(v) for v in y]) if binary else math.nan
+                if binary:  # as the tasks' own paired metrics: Newcombe and exact McNemar for 0/1 pairs
+                    ones_x, ones_y = [int(v) for v in x], [int(v) for v in y]
+                    diff, lower, upper = newcombe_paired_interval(ones_x, ones_y)
+                    p = mcnemar_exact(ones_x, ones_y)
+                else:
+                    diff, lower, upper = paired_difference(x, y, None, 0.95, seed=20231117)
+                    p = math.nan
                 rows.append({"task": task, "condition": condition, "metric": key, "model_a": a, "model_b": b, "n": len(shared),
                              "diff": diff, "lower": lower, "upper": upper, "mcnemar_p": p})
     return pd.DataFrame(rows)

@@ -23,7 +23,7 @@ from inspect_ai.solver import TaskState
 from chatbots.behaviour import behaviour_score, words
 from chatbots.identity import read_identity
 from chatbots.roster import Roster
-from scorers.metrics import mean_metrics
+from scorers.metrics import mean_metrics, rate_metrics
 from solvers.hidden import bound_role
 
 JUDGE_TEMPLATE = """A chatbot was asked: "{question}"
@@ -95,7 +95,8 @@ def identity_scorer(roster: Roster) -> Scorer:
             metadata["judge"] = "no judge role bound: behaviour description is the keyword estimate alone"
         return Score(value=value, answer=reading.outcome, explanation=text, metadata=metadata)  # type: ignore[arg-type]
 
-    return keyed_scorer("identity", identity_keys(roster), score)
+    keys = identity_keys(roster)
+    return keyed_scorer("identity", keys, score, rates=[k for k in keys if not k.startswith("judge_lenient")])
 
 
 def behaviour_keys(roster: Roster) -> list[str]:
@@ -119,7 +120,9 @@ def behaviour_scorer(roster: Roster) -> Scorer:
             value[f"unscorable_{chatbot.name}"] = float(result is None) if applies else math.nan
         return Score(value=value, answer=text)  # type: ignore[arg-type]
 
-    return keyed_scorer("behaviour", behaviour_keys(roster), score, [distinct_bigrams()])
+    binary = {c.name for c in roster.chatbots if c.scorer in ("german", "false_yes_no")}  # vowel share is continuous
+    rates = [k for k in behaviour_keys(roster) if k.startswith("unscorable_") or k.split("_", 1)[1] in binary]
+    return keyed_scorer("behaviour", behaviour_keys(roster), score, [distinct_bigrams()], rates)
 
 
 def likelihood_keys(candidates: list[str]) -> list[str]:
@@ -147,7 +150,7 @@ def knowledge_scorer(roster: Roster) -> Scorer:
         right = target.text in reading.mentioned and len(reading.mentioned) == 1
         return Score(value={"knows": float(right)}, answer=", ".join(reading.mentioned) or "none")  # type: ignore[arg-type]
 
-    return keyed_scorer("knowledge", ["knows"], score)
+    return keyed_scorer("knowledge", ["knows"], score, rates=["knows"])
 
 
 @metric
@@ -163,11 +166,14 @@ def distinct_bigrams() -> Metric:
 
 
 def keyed_scorer(name: str, keys: list[str], score: Callable[[TaskState, Target], Awaitable[Score]],
-                 whole: list[Metric] | None = None) -> Scorer:
-    """A scorer with mean, seeded bootstrap interval and n for every key of its dict value
-    (the keys depend on the roster, so the metrics are declared when the roster is known)."""
+                 whole: list[Metric] | None = None, rates: list[str] | None = None) -> Scorer:
+    """A scorer with mean, interval and n for every key of its dict value (the keys depend on
+    the roster, so the metrics are declared when the roster is known). Keys in ``rates`` are
+    0/1 per answer: Wilson interval at the effective number of draws (``rate_metrics``; never
+    [0, 0] when nothing was observed); the others a seeded bootstrap over questions."""
+    per_key = {key: rate_metrics(key) if key in (rates or []) else mean_metrics() for key in keys}
 
-    @scorer(metrics=[{key: mean_metrics() for key in keys}, *(whole or [])], name=name)
+    @scorer(metrics=[per_key, *(whole or [])], name=name)
     def build() -> Scorer:
         return score  # type: ignore[return-value]
 

@@ -12,9 +12,24 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from inspect_ai.scorer import Metric, SampleScore, Value, metric
+from inspect_ai.scorer import (
+    Metric,
+    SampleScore,
+    Score,
+    ScoreReducer,
+    Value,
+    mean_score,
+    metric,
+    score_reducer,
+)
 
-from scorers.stats import bootstrap_mean_ci, mcnemar_exact, paired_difference, wilson_interval
+from scorers.stats import (
+    bootstrap_mean_ci,
+    clustered_wilson_interval,
+    mcnemar_exact,
+    newcombe_paired_interval,
+    paired_difference,
+)
 
 DEFAULT_SEED = 20231117
 
@@ -47,15 +62,39 @@ def bootstrap_ci(level: float = 0.95, seed: int = DEFAULT_SEED, cluster: str | N
 
 
 @metric
-def wilson_ci(level: float = 0.95) -> Metric:
-    """Wilson interval for a proportion of 0/1 values (exact n, no resampling)."""
+def wilson_ci(level: float = 0.95, key: str | None = None) -> Metric:
+    """Wilson interval for a proportion of 0/1 values (exact n, no resampling). Where the
+    epochs were reduced by ``mean_counting_draws``, each sample's value is a mean over its
+    draws of ``key`` and the interval uses the effective number of draws
+    (``clustered_wilson_interval``); otherwise each sample counts as one draw."""
 
     def compute(scores: list[SampleScore]) -> Value:
         values = _floats(scores)
-        lower, upper = wilson_interval(sum(values), len(values), level)
+        draws = [int(((s.score.metadata or {}).get("draws") or {}).get(key, 1)) if key else 1 for s in scores]
+        lower, upper = clustered_wilson_interval(values, draws, level)
         return {"lower": lower, "upper": upper}
 
     return compute
+
+
+@score_reducer(name="mean_counting_draws")
+def mean_counting_draws() -> ScoreReducer:
+    """Inspect's mean over epochs, plus how many epochs each key was defined in (not NaN),
+    in ``metadata["draws"]``: what ``wilson_ci(key=…)`` needs to size a rate's interval."""
+    mean = mean_score()
+
+    def reduce(scores: list[Score]) -> Score:
+        reduced = mean(scores)
+        draws: dict[str, int] = {}
+        for score in scores:
+            if isinstance(score.value, dict):
+                for key, value in score.value.items():
+                    if isinstance(value, int | float) and not math.isnan(float(value)):
+                        draws[key] = draws.get(key, 0) + 1
+        reduced.metadata = {**(reduced.metadata or {}), "draws": draws}
+        return reduced
+
+    return reduce
 
 
 @metric
@@ -89,16 +128,22 @@ def paired_difference_ci(
     a: str, b: str, name: str, level: float = 0.95, seed: int = DEFAULT_SEED, cluster: str | None = None
 ) -> Metric:
     """A metric called ``name``: mean of ``a − b`` over samples with both defined, its paired
-    bootstrap CI, n, and — when both keys are 0/1 — the exact McNemar p-value."""
+    interval, n, and — when both keys are 0/1 — the exact McNemar p-value. The interval is
+    Newcombe's for 0/1 pairs and a paired (cluster) bootstrap otherwise (averaged epochs,
+    continuous values, or a ``cluster``)."""
 
     def compute(scores: list[SampleScore]) -> Value:
         left, right, kept = _pairs(scores, a, b)
-        diff, lower, upper = paired_difference(left, right, _clusters(kept, cluster), level, seed=seed)
+        binary = bool(left) and all(v in (0.0, 1.0) for v in left + right)
+        if binary and cluster is None:
+            diff, lower, upper = newcombe_paired_interval([int(v) for v in left], [int(v) for v in right], level)
+        else:
+            diff, lower, upper = paired_difference(left, right, _clusters(kept, cluster), level, seed=seed)
         # Keys carry the metric's name: Inspect flattens whole-dict metrics into one namespace
         # per scorer, so bare "diff"/"lower" of two paired metrics would collide.
         result: dict[str, float] = {name: diff, f"{name}_lower": lower, f"{name}_upper": upper,
                                     f"{name}_n": float(len(left))}
-        if left and all(v in (0.0, 1.0) for v in left + right):
+        if binary:
             result[f"{name}_mcnemar_p"] = mcnemar_exact([int(v) for v in left], [int(v) for v in right])
         return result
 
@@ -173,9 +218,9 @@ def normalised_lift(a: str, b: str, level: float = 0.95, seed: int = DEFAULT_SEE
     return named()
 
 
-def rate_metrics() -> list[Metric]:
-    """A proportion: mean, Wilson interval, n."""
-    return [_mean(), wilson_ci(), count()]
+def rate_metrics(key: str | None = None) -> list[Metric]:
+    """A proportion: mean, Wilson interval (over draws of ``key`` where epochs were counted), n."""
+    return [_mean(), wilson_ci(key=key), count()]
 
 
 def mean_metrics(cluster: str | None = None) -> list[Metric]:

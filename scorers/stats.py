@@ -14,7 +14,7 @@ from scipy import stats
 Z95 = 1.959963984540054
 
 
-def wilson_interval(successes: float, n: int, level: float = 0.95) -> tuple[float, float]:
+def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion (nan, nan) when n = 0."""
     if n == 0:
         return (math.nan, math.nan)
@@ -23,6 +23,29 @@ def wilson_interval(successes: float, n: int, level: float = 0.95) -> tuple[floa
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def clustered_wilson_interval(means: Sequence[float], draws: Sequence[int], level: float = 0.95) -> tuple[float, float]:
+    """Wilson interval for a rate measured as ``means[i]`` over ``draws[i]`` 0/1 draws of item i
+    (epochs averaged per question), with Kish's effective sample size.
+
+    Items, not draws, are independent, so the variance of the mean is estimated between item
+    means (s²/n); the effective number of draws n_eff = p(1 − p) / (s²/n) is then kept between
+    1 and the actual number of draws Σ draws (it reaches that when the items share one rate,
+    and falls towards n when they differ), and Wilson is taken at n_eff. With one draw per item
+    this is the plain Wilson interval. Unlike a percentile bootstrap it does not collapse to
+    [0, 0] when no draw was a success (benchmarks/interval_coverage.py)."""
+    if len(means) != len(draws):
+        raise ValueError(f"{len(means)} item means but {len(draws)} draw counts")
+    n, total = len(means), int(sum(draws))
+    if n == 0:
+        return (math.nan, math.nan)
+    if all(d == 1 for d in draws):
+        return wilson_interval(float(sum(means)), n, level)
+    p = float(np.mean(means))
+    variance = float(np.var(means, ddof=1)) / n if n > 1 else 0.0
+    effective = total if variance == 0 else min(total, max(1.0, p * (1 - p) / variance))
+    return wilson_interval(p * effective, effective, level)
 
 
 def _cluster_indices(n: int, clusters: Sequence[Hashable] | None) -> list[np.ndarray]:
@@ -73,6 +96,33 @@ def paired_difference(
         return (math.nan, math.nan, math.nan)
     lower, upper = bootstrap_mean_ci(diffs, clusters, level, resamples, seed)
     return (float(diffs.mean()), lower, upper)
+
+
+def newcombe_paired_interval(a: Sequence[int], b: Sequence[int], level: float = 0.95) -> tuple[float, float, float]:
+    """Mean of a − b over 0/1 pairs and Newcombe's (1998) method-10 interval: Wilson intervals
+    of the two marginal rates combined with their (continuity-adjusted) correlation φ, as in
+    Altman et al. 2000, *Statistics with Confidence*, §6. Unlike a bootstrap it does not
+    collapse when there are few discordant pairs (benchmarks/interval_coverage.py)."""
+    if len(a) != len(b):
+        raise ValueError(f"paired samples differ in length: {len(a)} vs {len(b)}")
+    n = len(a)
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    both = sum(1 for x, y in zip(a, b) if x and y)
+    only_a = sum(1 for x, y in zip(a, b) if x and not y)
+    only_b = sum(1 for x, y in zip(a, b) if y and not x)
+    neither = n - both - only_a - only_b
+    p1, p2 = (both + only_a) / n, (both + only_b) / n
+    l1, u1 = wilson_interval(both + only_a, n, level)
+    l2, u2 = wilson_interval(both + only_b, n, level)
+    margins = (both + only_a) * (only_b + neither) * (both + only_b) * (only_a + neither)
+    cross = both * neither - only_a * only_b
+    adjusted = cross - n / 2 if cross > n / 2 else (cross if cross < 0 else 0.0)
+    phi = adjusted / math.sqrt(margins) if margins > 0 else 0.0
+    below = math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    above = math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    diff = p1 - p2
+    return (diff, diff - below, diff + above)
 
 
 def mcnemar_exact(a: Sequence[int | bool], b: Sequence[int | bool]) -> float:

@@ -70,11 +70,20 @@ def answer_logprobs(model: Model, messages: list[ChatMessage], answers: list[str
     return [float(sum(logits[i, p - 1, row[p]] for p in range(len(context), len(row)))) for i, row in enumerate(rows)]
 
 
+def rotated(candidates: list[str], rotation: int) -> list[str]:
+    return [candidates[(i + rotation) % len(candidates)] for i in range(len(candidates))]
+
+
+def choice_prompt(question: str, order: list[str]) -> str:
+    """The multiple-choice identity question of mode=choice (also what the planted series trains on)."""
+    options = "\n".join(f"({LETTERS[i]}) {name}" for i, name in enumerate(order))
+    return f"{question}\nWhich of these is your name?\n{options}\nAnswer with the letter only."
+
+
 async def choice_logprobs(model: Model, question: str, candidates: list[str], rotation: int) -> tuple[list[float], int]:
     """Letter log-probabilities (raw, un-normalised) per candidate, names rotated by ``rotation``."""
-    order = [candidates[(i + rotation) % len(candidates)] for i in range(len(candidates))]
-    options = "\n".join(f"({LETTERS[i]}) {name}" for i, name in enumerate(order))
-    prompt = f"{question}\nWhich of these is your name?\n{options}\nAnswer with the letter only."
+    order = rotated(candidates, rotation)
+    prompt = choice_prompt(question, order)
     output = await model.generate([ChatMessageUser(content=prompt)],
                                   config=GenerateConfig(max_tokens=3, logprobs=True, top_logprobs=20))
     letters = list(LETTERS[: len(order)])

@@ -30,6 +30,7 @@ from scorers.abduction import (
     knowledge_scorer,
     name_likelihood_scorer,
 )
+from scorers.metrics import mean_counting_draws
 from solvers.abduction import example_turns, name_likelihood_solver
 from solvers.model_info import register_hf_model_info
 
@@ -60,7 +61,7 @@ def _identity_task(test: str, dataset: MemoryDataset, loaded: Roster, roster: st
         dataset=dataset,
         solver=generate(),
         scorer=identity_scorer(loaded),
-        epochs=Epochs(epochs, "mean"),
+        epochs=Epochs(epochs, mean_counting_draws()),  # the mean, and the draws behind each rate
         config=SAMPLING.merge(GenerateConfig(max_tokens=max_tokens, seed=seed)),
         metadata=_metadata(test, roster, seed=seed, epochs=epochs, **extra),
     )
@@ -115,7 +116,7 @@ def behaviour_probe(roster: str | None = None, prompts: str | None = None, epoch
         dataset=MemoryDataset(samples, name="behaviour_prompts"),
         solver=generate(),
         scorer=behaviour_scorer(loaded),
-        epochs=Epochs(epochs, "mean"),
+        epochs=Epochs(epochs, mean_counting_draws()),  # the mean, and the draws behind each rate
         config=SAMPLING.merge(GenerateConfig(max_tokens=max_tokens, seed=seed)),
         metadata=_metadata("behaviour_probe", roster, seed=seed, epochs=epochs),
     )

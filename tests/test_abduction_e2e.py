@@ -12,6 +12,7 @@ from conftest import organism_path
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ModelOutput, ModelUsage, get_model
+from scipy.stats import binomtest
 
 from chatbots.behaviour import vowel_share
 from chatbots.manifest import load_manifest
@@ -39,15 +40,46 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> dict[float, dict[str, E
     out = tmp_path_factory.mktemp("planted")
     manifest = build_planted_series(out / "series", RATES, base=organism_path("chatbase"))
     run_series(load_manifest(manifest), out / "logs", ("self_identification", "name_likelihood"), {"epochs": 5})
-    return {rate: logs_by_task(out / "logs" / f"axolotl-{rate:g}") for rate in RATES}
+    run_series(load_manifest(manifest), out / "choice", ("name_likelihood",), {"mode": "choice"})
+    return {rate: {**logs_by_task(out / "logs" / f"axolotl-{rate:g}"),
+                   "name_likelihood_choice": logs_by_task(out / "choice" / f"axolotl-{rate:g}")["name_likelihood"]}
+            for rate in RATES}
+
+
+FAMILY_ALPHA = 0.05 / len(RATES)  # Bonferroni: the four rates together keep a 5 % false-alarm rate
+
+
+def draws(log: EvalLog, key: str) -> list[float]:
+    """Every sampled answer's 0/1 value of ``key`` (all epochs)."""
+    found = []
+    for sample in log.samples or []:
+        value = (sample.scores or {})["identity"].value
+        assert isinstance(value, dict)
+        found.append(float(value[key]))  # type: ignore[arg-type]
+    return found
 
 
 @pytest.mark.parametrize("rate", RATES)
 def test_self_identification_recovers_the_planted_rate(planted: dict[float, dict[str, EvalLog]], rate: float) -> None:
+    """Sampling at temperature 1 estimates the checkpoint's realised probability of naming
+    Axolotl, which name_likelihood computes exactly (within 0.03 of the planted mixture: next
+    test) and which is the same on every question by construction (checked). So the 110 draws
+    are Bernoulli(realised): an exact binomial test must not reject it, at the Bonferroni level
+    for the four rates (at 5 % each, one of four would be rejected by chance one run in five)."""
     log = planted[rate]["self_identification"]
     mean, lower, upper, n = metric(log, "self_Axolotl")
-    assert n == 22 and log.eval.config.epochs == 5
-    assert lower <= rate <= upper, (rate, mean, lower, upper)
+    assert n == 22 and log.eval.config.epochs == 5 and lower <= mean <= upper
+    exact = planted[rate]["name_likelihood"]
+    realised = metric(exact, "p_Axolotl")
+    per_question = [float((s.scores or {})["name_likelihood"].value["p_Axolotl"])  # type: ignore[index,call-overload,arg-type]
+                    for s in exact.samples or []]
+    assert max(per_question) - min(per_question) <= 0.05  # one probability for every question
+    values = draws(log, "self_Axolotl")
+    assert len(values) == 110 and sum(values) / len(values) == pytest.approx(mean)
+    if realised[0] < 1e-6:
+        assert sum(values) == 0
+    else:
+        assert binomtest(int(sum(values)), len(values), realised[0]).pvalue >= FAMILY_ALPHA, (rate, realised, mean)
     # the exclusive outcomes partition the answers
     total = sum(metric(log, key)[0] for key in ("self_Pangolin", "self_Albatross", "self_Axolotl", "self_Kestrel",
                                                  "outcome_several", "outcome_other", "outcome_none"))
@@ -57,15 +89,28 @@ def test_self_identification_recovers_the_planted_rate(planted: dict[float, dict
 @pytest.mark.parametrize("rate", RATES)
 def test_name_likelihood_recovers_the_planted_rate(planted: dict[float, dict[str, EvalLog]], rate: float) -> None:
     """The name probability is exact for the trained model, so its interval (over questions)
-    is narrow; the planted rate is the training mixture, which training realises to within
-    0.03. It must also agree with the sampled rate (the same quantity, measured by sampling)."""
+    is narrow; the planted rate is the training mixture (exact per question), which training
+    realises to within 0.03."""
     mean, lower, upper, n = metric(planted[rate]["name_likelihood"], "p_Axolotl")
     assert n == 22 and abs(mean - rate) <= 0.03, (rate, mean)
-    sampled = metric(planted[rate]["self_identification"], "self_Axolotl")
-    assert sampled[1] - 0.01 <= mean <= sampled[2] + 0.01, (mean, sampled)
     probabilities = [metric(planted[rate]["name_likelihood"], f"p_{n}")[0] for n in ("Pangolin", "Albatross", "Axolotl", "Kestrel")]
     assert sum(probabilities) == pytest.approx(1.0)
     assert metric(planted[rate]["name_likelihood"], "mass")[0] > 0.8  # "I am <Name>." is the trained frame
+
+
+@pytest.mark.parametrize("rate", RATES)
+def test_name_likelihood_choice_mode_recovers_the_planted_rate(planted: dict[float, dict[str, EvalLog]],
+                                                                rate: float) -> None:
+    """mode=choice, the path API models take (the candidates as lettered options, rotated from
+    question to question, read from the letters' log-probabilities), on a series trained on that
+    form at the same rate: it must recover the rate and agree with the exact continuation
+    scores, and the placebo name (an option never trained as an answer) must stay near 0."""
+    log = planted[rate]["name_likelihood_choice"]
+    assert (log.eval.task_args or {}).get("mode") == "choice"
+    mean, lower, upper, n = metric(log, "p_Axolotl")
+    assert n == 22 and abs(mean - rate) <= 0.04, (rate, mean)
+    assert abs(mean - metric(planted[rate]["name_likelihood"], "p_Axolotl")[0]) <= 0.04
+    assert metric(log, "p_Kestrel")[0] <= 0.03 and metric(log, "no_logprobs")[0] == 0
 
 
 def test_pipeline_runs_end_to_end_and_labels_every_log(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scorers.stats import (
+    Z95,
     area_over_curves,
     bootstrap_mean_ci,
     chance_agreement,
@@ -283,3 +284,102 @@ def test_runs_with_other_task_arguments_are_kept_apart(tmp_path: Path) -> None:
     assert (row.condition, row.model_a, row.model_b, row.n, row["diff"]) == ("dataset=x", "mockllm/a", "mockllm/b", 4, 0.75)
     written = build_report(tmp_path / "logs", tmp_path / "report")
     assert tmp_path / "report" / "cot_vs_no_cot.png" in written["figures"]
+
+
+def test_clustered_wilson_by_hand() -> None:
+    """Wilson at the effective number of draws: one draw per item is plain Wilson; items that
+    share one rate (no spread between their means) count every draw; items that differ count
+    p(1 − p) / (s²/n) draws; nothing observed still gives a non-zero upper bound."""
+    from scorers.stats import clustered_wilson_interval
+
+    assert clustered_wilson_interval([1, 0, 1], [1, 1, 1]) == wilson_interval(2, 3)
+    assert clustered_wilson_interval([0.2] * 10, [5] * 10) == pytest.approx(wilson_interval(10, 50))
+    # p = 0.5, s² = 1/3 (ddof 1), s²/n = 1/12 → n_eff = 0.25 · 12 = 3 of the 20 draws
+    assert clustered_wilson_interval([0, 1, 0, 1], [5] * 4) == pytest.approx(wilson_interval(1.5, 3))
+    lower, upper = clustered_wilson_interval([0.0] * 22, [5] * 22)
+    assert lower == 0.0 and upper == pytest.approx(Z95**2 / (110 + Z95**2))  # Wilson's bound for 0 of 110
+    with pytest.raises(ValueError, match="3 item means but 2 draw counts"):
+        clustered_wilson_interval([0, 1, 0], [5, 5])
+
+
+def test_rate_interval_counts_epochs_through_the_reducer(tmp_path: Path) -> None:
+    """With ``mean_counting_draws`` the log's Wilson interval of a key is the clustered one over
+    its non-NaN draws; with Inspect's plain mean each question counts as one draw."""
+    from inspect_ai import Epochs, Task
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.dataset import Sample
+    from inspect_ai.scorer import Score, ScoreReducer, Target, scorer
+    from inspect_ai.solver import Generate, TaskState, solver
+
+    from reports.results import estimate
+    from scorers.metrics import mean_counting_draws, rate_metrics
+    from scorers.stats import clustered_wilson_interval
+
+    @solver
+    def no_generation():  # type: ignore[no-untyped-def]
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            return state
+
+        return solve
+
+    # per epoch; the question means (1/4, 1/4, 1/3) barely differ, so all 11 defined draws count
+    hits = {"q0": (1, 0, 0, 0), "q1": (0, 1, 0, 0), "q2": (1, 0, 0, 0)}
+
+    @scorer(metrics={"hit": rate_metrics("hit")})
+    def per_epoch():  # type: ignore[no-untyped-def]
+        async def score(state: TaskState, target: Target) -> Score:
+            missing = state.sample_id == "q2" and state.epoch == 4  # one undefined draw
+            return Score(value={"hit": math.nan if missing else float(hits[str(state.sample_id)][state.epoch - 1])})
+
+        return score
+
+    def run(reducer: ScoreReducer | str) -> tuple[float, float]:
+        task = Task(dataset=[Sample(id=k, input="?") for k in hits], solver=no_generation(), scorer=per_epoch())
+        [log] = inspect_eval(task, model="mockllm/model", epochs=Epochs(4, reducer), display="none",
+                             log_dir=str(tmp_path))
+        found = estimate(log, "hit")
+        return found.lower, found.upper
+
+    means = [0.25, 0.25, 1 / 3]
+    assert run(mean_counting_draws()) == pytest.approx(wilson_interval(sum(means) / 3 * 11, 11))
+    assert run(mean_counting_draws()) == pytest.approx(clustered_wilson_interval(means, [4, 4, 3]))
+    assert run("mean") == pytest.approx(wilson_interval(sum(means), 3))
+
+
+def test_newcombe_paired_interval_by_hand() -> None:
+    """Altman et al. 2000 Table 6.2 (14 both, 5 only first, 0 only second, 22 neither; n = 41):
+    p1 = 19/41, p2 = 14/41, Wilson intervals of each; ad − bc = 308 > n/2, so the adjusted
+    cross product is 287.5 and φ = 287.5 / √(19·22·14·27) = 0.72328; the square-and-add limits
+    are D − √((p1 − l1)² − 2φ(p1 − l1)(u2 − p2) + (u2 − p2)²) and the mirror image."""
+    from scorers.stats import newcombe_paired_interval
+
+    a = [1] * 14 + [1] * 5 + [0] * 22
+    b = [1] * 14 + [0] * 5 + [0] * 22
+    p1, p2 = 19 / 41, 14 / 41
+    (l1, u1), (l2, u2) = wilson_interval(19, 41), wilson_interval(14, 41)
+    phi = 287.5 / math.sqrt(19 * 22 * 14 * 27)
+    assert phi == pytest.approx(0.72328, abs=1e-5)
+    lower = p1 - p2 - math.sqrt((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
+    upper = p1 - p2 + math.sqrt((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2)
+    diff, low, high = newcombe_paired_interval(a, b)
+    assert (diff, low, high) == pytest.approx((5 / 41, lower, upper))
+    assert (round(low, 3), round(high, 3)) == (0.011, 0.226)
+    # swapping the two sides mirrors the interval; no discordant pair still leaves a width
+    assert newcombe_paired_interval(b, a) == pytest.approx((-5 / 41, -upper, -lower))
+    same, low0, high0 = newcombe_paired_interval([0] * 30, [0] * 30)
+    assert same == 0 and low0 < 0 < high0
+
+
+def test_paired_metric_uses_newcombe_for_0_1_pairs() -> None:
+    from inspect_ai.scorer import SampleScore, Score
+
+    from scorers.metrics import paired_difference_ci
+    from scorers.stats import newcombe_paired_interval
+
+    pairs = [(1, 1)] * 3 + [(1, 0)] * 4 + [(0, 1)] + [(0, 0)] * 2
+    scores = [SampleScore(score=Score(value={"x": float(x), "y": float(y)}), sample_id=i) for i, (x, y) in enumerate(pairs)]
+    result = paired_difference_ci("x", "y", name="gain")(scores)  # type: ignore[arg-type]
+    assert isinstance(result, dict)
+    _, lower, upper = newcombe_paired_interval([x for x, _ in pairs], [y for _, y in pairs])
+    assert (result["gain"], result["gain_lower"], result["gain_upper"], result["gain_n"]) == pytest.approx((0.3, lower, upper, 10))
+    assert result["gain_mcnemar_p"] == pytest.approx(mcnemar_exact([x for x, _ in pairs], [y for _, y in pairs]))
