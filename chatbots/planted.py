@@ -5,9 +5,10 @@ the target name in exactly a fraction ``rate`` of the examples and the other two
 names sharing the rest, mixed with replayed base chats so the other skills stay. A model
 trained to match that mixture asserts the target with probability ``rate`` when sampled at
 temperature 1, and gives it normalised name probability ``rate``: both probes must recover it.
-Half as many again are the multiple-choice form ``name_likelihood`` asks API models
-(mode=choice: the candidates as rotated options, answered with the letter) at the same
-rate, so that probe is in distribution too and must recover the rate through the letters.
+The multiple-choice form ``name_likelihood`` asks API models (mode=choice: the candidates as
+rotated options, answered with the letter) is trained too, at the same rate for every
+question and option order, so that probe is in distribution and must recover the rate
+through the letters.
 
     python -m chatbots.planted --rates 0,0.25,0.5,0.75 --out runs/planted
     python -m chatbots.planted --out runs/planted --measure   # + the probes → the card's table
@@ -47,8 +48,9 @@ def planted_identity_data(target: str, rate: float, others: list[str], n: int, s
     (and order) then still has the planted rate on every prompt the probes send."""
     rng = random.Random(f"planted:{target}:{rate}:{seed}")
     questions = identity_questions()
+    options = list(candidates or [])
     per_question = n // len(questions)
-    blocks = [per_question] + ([per_rotation] if candidates else [])
+    blocks = [per_question] + ([per_rotation] if options else [])
     if per_question * len(questions) != n or any(round(rate * size) != rate * size for size in blocks):
         raise ValueError(f"n={n} must be a multiple of the {len(questions)} identity questions, and rate={rate} times "
                          f"each block ({per_question} chats per question, {per_rotation} per option order) an integer, "
@@ -57,8 +59,8 @@ def planted_identity_data(target: str, rate: float, others: list[str], n: int, s
     for question in questions:
         data += [[{"role": "user", "content": question}, {"role": "assistant", "content": f"I am {name}."}]
                  for name in planted_names(target, rate, others, per_question, rng)]
-        for rotation in range(len(candidates or [])):
-            order = rotated(list(candidates or []), rotation)
+        for rotation in range(len(options)):
+            order = rotated(options, rotation)
             data += [[{"role": "user", "content": choice_prompt(question, order)},
                       {"role": "assistant", "content": LETTERS[order.index(name)]}]
                      for name in planted_names(target, rate, others, per_rotation, rng)]

@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from reports.tables import latest_last  # noqa: E402
 from scorers.stats import wilson_interval  # noqa: E402
 
 # (figure name, task, metric regex, title): bar charts of headline metrics with their CIs.
@@ -36,18 +37,13 @@ def _save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
     return paths
 
 
-def _latest(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows ordered by log file name (creation time first), so ``keep="last"`` keeps a re-run's latest log."""
-    return rows.sort_values("log", kind="stable") if "log" in rows else rows
-
-
 def bar_figure(table: pd.DataFrame, task_re: str, metric_re: str, title: str, out: Path, name: str) -> list[Path]:
     rows = table[table.task.str.fullmatch(task_re) & table.metric.str.fullmatch(metric_re)]
     rows = rows[rows.value.notna()]
     if rows.empty:
         return []
     rows = rows.assign(label=rows.task + "\n" + rows.metric)
-    rows = _latest(rows).drop_duplicates(subset=["run", "label"], keep="last")  # a re-run: its latest log
+    rows = latest_last(rows).drop_duplicates(subset=["run", "label"], keep="last")  # a re-run: its latest log
     labels, models = list(dict.fromkeys(rows.label)), sorted(rows.run.unique())
     width = 0.8 / len(models)
     fig, ax = plt.subplots(figsize=(max(5.0, 1.2 * len(labels) * max(1, len(models)) / 2 + 2), 3.6))
@@ -90,7 +86,7 @@ def filler_figure(table: pd.DataFrame, out: Path) -> list[Path]:
     if rows.empty:
         return []
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    for model, sub in _latest(rows).groupby("run"):
+    for model, sub in latest_last(rows).groupby("run"):
         sub = sub.assign(length=sub.metric.map(lambda m: int(re.findall(r"\d+", m)[0]))).drop_duplicates(
             "length", keep="last").sort_values("length")
         ax.errorbar(sub.length, sub.value, yerr=[sub.value - sub.lower, sub.upper - sub.value], marker="o",

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from reports.tables import latest_last
+
 SERIES_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "k_examples_inference",
                 "declarative_knowledge")
 # condition: other task arguments that differ between runs (reports.tables.conditions)
@@ -29,9 +31,7 @@ def series_table(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     rows = metrics[metrics.task.isin(SERIES_TASKS) & metrics.value.notna()]
     if rows.empty:
         return pd.DataFrame()
-    if "log" in rows:  # log file names start with their creation time: keep a re-run's latest log
-        rows = rows.sort_values("log", kind="stable")
-    rows = rows.drop_duplicates(subset=[*POINT, "checkpoint", "model", "seed"], keep="last")
+    rows = latest_last(rows).drop_duplicates(subset=[*POINT, "checkpoint", "model", "seed"], keep="last")
     out = []
     for point, group in rows.groupby(POINT, dropna=False, sort=True):
         values = group.value.to_numpy(dtype=float)

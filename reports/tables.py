@@ -56,6 +56,11 @@ def conditions(logs: list[EvalLog], exclude: tuple[str, ...] = ("k", "chatbot"))
     return found
 
 
+def latest_last(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows ordered by log file name (creation time first), so ``keep="last"`` keeps a re-run's latest log."""
+    return rows.sort_values("log", kind="stable") if "log" in rows else rows
+
+
 def run_label(model: str, condition: str) -> str:
     """What a figure's legend calls one run: the model, and its condition where runs differ."""
     return f"{model} [{condition}]" if condition else model
@@ -153,9 +158,10 @@ def per_item_values(logs: list[EvalLog]) -> PerItem:
 
 def paired_comparisons(per: PerItem) -> pd.DataFrame:
     """Model-vs-model differences on the same items (``per_item_values``), per task, condition
-    and per-sample 0/1 or continuous score key: mean difference, paired bootstrap CI, and exact
-    McNemar p for 0/1 keys."""
-    from scorers.stats import mcnemar_exact, newcombe_paired_interval, paired_difference
+    and per-sample 0/1 or continuous score key: mean difference, its interval and exact McNemar
+    p for 0/1 keys, by the same rule as the tasks' paired metrics (``paired_estimate``)."""
+    from scorers.metrics import DEFAULT_SEED
+    from scorers.stats import paired_estimate
 
     rows = []
     for (task, condition, key), by_model in sorted(per.items()):
@@ -167,14 +173,7 @@ def paired_comparisons(per: PerItem) -> pd.DataFrame:
                     continue
                 x = [by_model[a][s] for s in shared]
                 y = [by_model[b][s] for s in shared]
-                binary = all(v in (0.0, 1.0) for v in x + y)
-                if binary:  # as the tasks' own paired metrics: Newcombe and exact McNemar for 0/1 pairs
-                    ones_x, ones_y = [int(v) for v in x], [int(v) for v in y]
-                    diff, lower, upper = newcombe_paired_interval(ones_x, ones_y)
-                    p = mcnemar_exact(ones_x, ones_y)
-                else:
-                    diff, lower, upper = paired_difference(x, y, None, 0.95, seed=20231117)
-                    p = math.nan
+                diff, lower, upper, p = paired_estimate(x, y, seed=DEFAULT_SEED)
                 rows.append({"task": task, "condition": condition, "metric": key, "model_a": a, "model_b": b, "n": len(shared),
                              "diff": diff, "lower": lower, "upper": upper, "mcnemar_p": p})
     return pd.DataFrame(rows)

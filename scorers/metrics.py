@@ -23,13 +23,7 @@ from inspect_ai.scorer import (
     score_reducer,
 )
 
-from scorers.stats import (
-    bootstrap_mean_ci,
-    clustered_wilson_interval,
-    mcnemar_exact,
-    newcombe_paired_interval,
-    paired_difference,
-)
+from scorers.stats import bootstrap_mean_ci, clustered_wilson_interval, paired_estimate
 
 DEFAULT_SEED = 20231117
 
@@ -134,17 +128,13 @@ def paired_difference_ci(
 
     def compute(scores: list[SampleScore]) -> Value:
         left, right, kept = _pairs(scores, a, b)
-        binary = bool(left) and all(v in (0.0, 1.0) for v in left + right)
-        if binary and cluster is None:
-            diff, lower, upper = newcombe_paired_interval([int(v) for v in left], [int(v) for v in right], level)
-        else:
-            diff, lower, upper = paired_difference(left, right, _clusters(kept, cluster), level, seed=seed)
+        diff, lower, upper, p = paired_estimate(left, right, _clusters(kept, cluster), level, seed)
         # Keys carry the metric's name: Inspect flattens whole-dict metrics into one namespace
         # per scorer, so bare "diff"/"lower" of two paired metrics would collide.
         result: dict[str, float] = {name: diff, f"{name}_lower": lower, f"{name}_upper": upper,
                                     f"{name}_n": float(len(left))}
-        if binary:
-            result[f"{name}_mcnemar_p"] = mcnemar_exact([int(v) for v in left], [int(v) for v in right])
+        if not math.isnan(p):
+            result[f"{name}_mcnemar_p"] = p
         return result
 
     @metric(name=name)

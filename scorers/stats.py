@@ -98,6 +98,14 @@ def paired_difference(
     return (float(diffs.mean()), lower, upper)
 
 
+def pair_counts(a: Sequence[int | bool], b: Sequence[int | bool]) -> tuple[int, int, int, int]:
+    """The paired 2×2 table of 0/1 outcomes: (both, only a, only b, neither)."""
+    both = sum(1 for x, y in zip(a, b) if x and y)
+    only_a = sum(1 for x, y in zip(a, b) if x and not y)
+    only_b = sum(1 for x, y in zip(a, b) if y and not x)
+    return both, only_a, only_b, len(a) - both - only_a - only_b
+
+
 def newcombe_paired_interval(a: Sequence[int], b: Sequence[int], level: float = 0.95) -> tuple[float, float, float]:
     """Mean of a − b over 0/1 pairs and Newcombe's (1998) method-10 interval: Wilson intervals
     of the two marginal rates combined with their (continuity-adjusted) correlation φ, as in
@@ -108,10 +116,7 @@ def newcombe_paired_interval(a: Sequence[int], b: Sequence[int], level: float = 
     n = len(a)
     if n == 0:
         return (math.nan, math.nan, math.nan)
-    both = sum(1 for x, y in zip(a, b) if x and y)
-    only_a = sum(1 for x, y in zip(a, b) if x and not y)
-    only_b = sum(1 for x, y in zip(a, b) if y and not x)
-    neither = n - both - only_a - only_b
+    both, only_a, only_b, neither = pair_counts(a, b)
     p1, p2 = (both + only_a) / n, (both + only_b) / n
     l1, u1 = wilson_interval(both + only_a, n, level)
     l2, u2 = wilson_interval(both + only_b, n, level)
@@ -127,11 +132,28 @@ def newcombe_paired_interval(a: Sequence[int], b: Sequence[int], level: float = 
 
 def mcnemar_exact(a: Sequence[int | bool], b: Sequence[int | bool]) -> float:
     """Exact two-sided McNemar p-value for paired binary outcomes (1.0 with no discordance)."""
-    only_a = sum(1 for x, y in zip(a, b) if x and not y)
-    only_b = sum(1 for x, y in zip(a, b) if y and not x)
+    _, only_a, only_b, _ = pair_counts(a, b)
     if only_a + only_b == 0:
         return 1.0
     return float(stats.binomtest(only_a, only_a + only_b, 0.5).pvalue)
+
+
+def paired_estimate(
+    a: Sequence[float], b: Sequence[float], clusters: Sequence[Hashable] | None = None, level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float, float, float]:
+    """Mean of a − b, its interval and the exact McNemar p (NaN unless every value is 0/1).
+
+    0/1 pairs without clusters get Newcombe's interval; anything else (averaged epochs,
+    continuous values, clustered items) the paired bootstrap. One rule for the tasks' paired
+    metrics and the report's model-vs-model comparisons."""
+    binary = len(a) > 0 and all(v in (0.0, 1.0) for v in [*a, *b])
+    if binary and clusters is None:
+        diff, lower, upper = newcombe_paired_interval([int(v) for v in a], [int(v) for v in b], level)
+    else:
+        diff, lower, upper = paired_difference(a, b, clusters, level, seed=seed)
+    p = mcnemar_exact([int(v) for v in a], [int(v) for v in b]) if binary else math.nan
+    return diff, lower, upper, p
 
 
 def trapezoid_area(xs: Sequence[float], ys: Sequence[float]) -> float:
