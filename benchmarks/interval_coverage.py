@@ -16,7 +16,11 @@ error of a coverage near 0.95 is about ±0.01 at 2,000 runs. Designs:
 - ``rate, n items, Wilson``: the same with the Wilson interval (``rate_metrics``);
 - ``paired difference, n items``: CoT gain style, paired 0/1 outcomes whose difference has
   mean ``true``: paired bootstrap (``paired_difference``) and Newcombe's interval
-  (``newcombe_paired_interval``, what ``paired_difference_ci`` reports for 0/1 pairs).
+  (``newcombe_paired_interval``, what ``paired_difference_ci`` reports for 0/1 pairs);
+- ``k slope, 22 questions × k 0–3 × 5 epochs``: Experiment 1's logistic fit (``reports.k_curve``):
+  logit P(name) = logit(p0) + b·k, Firth fit, profile-likelihood interval widened by the
+  questions' design effect (``profile_logistic``); the truth is b. Also with questions that
+  differ (a normal random intercept, sd 1), where the truth is the population-averaged slope.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from scorers.stats import (  # noqa: E402
     clustered_wilson_interval,
     newcombe_paired_interval,
     paired_difference,
+    profile_logistic,
     wilson_interval,
 )
 
@@ -85,6 +90,30 @@ def paired(n: int, newcombe: bool) -> Callable[[np.random.Generator, float, int]
     return draw
 
 
+def k_slope(p0: float, spread: float = 0.0) -> Callable[[np.random.Generator, float, int], Interval]:
+    """22 questions asked at k = 0…3, 5 answers each, P(name) = expit(logit(p0) + u + slope·k),
+    u ~ Normal(0, spread) per question."""
+    ks = np.arange(4.0)
+
+    def draw(rng: np.random.Generator, slope: float, seed: int) -> Interval:
+        own = rng.normal(0.0, spread, size=(22, 1)) if spread else np.zeros((22, 1))
+        p = 1 / (1 + np.exp(-(np.log(p0 / (1 - p0)) + own + slope * ks)))
+        fit = profile_logistic(ks, rng.binomial(5, p), np.full((22, 4), 5.0))
+        return fit["slope_lower"], fit["slope_upper"]
+    return draw
+
+
+def averaged_slope(p0: float, slope: float, spread: float, seed: int) -> float:
+    """The population-averaged slope of the random-intercept design (what a fit pooling
+    questions estimates), from a million simulated questions' exact probabilities."""
+    from scorers.stats import firth_logistic
+
+    ks = np.arange(4.0)
+    own = np.random.default_rng(seed).normal(0.0, spread, size=(1_000_000, 1))
+    p = (1 / (1 + np.exp(-(np.log(p0 / (1 - p0)) + own + slope * ks)))).mean(0)
+    return firth_logistic(ks, p * 1e9, np.full(4, 1e9))[1]
+
+
 def true_gain(gain: float) -> float:
     return 0.7 * (gain + 0.05) / 0.7 - 0.3 * (0.05 / 0.3)  # = gain, written out as the design's expectation
 
@@ -122,6 +151,13 @@ def main() -> None:
         for newcombe in (False, True):
             rows.append((f"paired difference, {n} items, {'Newcombe' if newcombe else 'bootstrap'}",
                          {g: coverage(paired(n, newcombe), g, args.runs, args.seed, true_gain(g)) for g in gains}))
+    slopes, k_runs = (0.0, 0.5, 1.0, 1.5), max(1, args.runs // 4)  # a profile fit is ~20 ms
+    for p0 in (0.05, 0.01):
+        rows.append((f"k slope, 22 questions × k 0–3 × 5 epochs, p0 = {p0:g}, Firth profile × deff ({k_runs} runs)",
+                     {b: coverage(k_slope(p0), b, k_runs, args.seed) for b in slopes}))
+    rows.append((f"k slope, same, p0 = 0.1, questions differ (sd 1), Firth profile × deff ({k_runs} runs)",
+                 {b: coverage(k_slope(0.1, 1.0), b, k_runs, args.seed, averaged_slope(0.1, b, 1.0, args.seed))
+                  for b in slopes}))
     print(f"Coverage of nominal 95 % intervals ({args.runs} simulated runs per cell, seed {args.seed})\n")
     print("| design | truth: coverage |\n|---|---|")
     for name, cells in rows:

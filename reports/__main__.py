@@ -3,7 +3,9 @@
 Writes ``metrics.csv`` (model × task × metric with 95 % CI, n and McNemar p where paired),
 ``paired_comparisons.csv`` (model vs model on the same items), ``runs.csv``, ``bir.csv`` and
 ``bir_ratios.csv`` when there are Bias Influence Rate logs, ``series.csv`` (abduction metrics per
-point of a checkpoint series, pooled over fine-tuning seeds) when there are series logs, every figure as
+point of a checkpoint series, pooled over fine-tuning seeds) and ``iterations_to_threshold.csv`` when
+there are series logs, ``k_logistic.csv`` (self-identification vs k: prior and evidence per example)
+when ``k_examples_inference`` ran at two or more k, every figure as
 PNG and SVG, and ``index.html`` with the figures embedded (self-contained, no network).
 """
 
@@ -23,9 +25,11 @@ from reports.figures import (
     bar_figure,
     curve_figure,
     filler_figure,
+    k_curve_figure,
     series_figure,
 )
-from reports.series import series_table
+from reports.k_curve import k_counts, k_fit_table, k_rates
+from reports.series import THRESHOLDS, series_table, threshold_table
 from reports.tables import (
     curve_table,
     metric_table,
@@ -36,7 +40,7 @@ from reports.tables import (
 )
 
 
-def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
+def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRESHOLDS) -> dict[str, list[Path]]:
     out.mkdir(parents=True, exist_ok=True)
     logs = read_logs(log_dir)
     if not logs:
@@ -46,12 +50,15 @@ def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
     paired = paired_comparisons(per_item)
     runs = run_table(log_dir)
     bir, ratios, series = bir_table(metrics), bir_ratios(per_item), series_table(metrics)
+    k_answers = k_counts(logs)
+    k_fits, reached = k_fit_table(k_answers), threshold_table(series, thresholds)
     csvs = {"metrics": out / "metrics.csv", "paired_comparisons": out / "paired_comparisons.csv",
             "runs": out / "runs.csv"}
     metrics.to_csv(csvs["metrics"], index=False)
     paired.to_csv(csvs["paired_comparisons"], index=False)
     runs.to_csv(csvs["runs"], index=False)
-    for name, table in (("bir", bir), ("bir_ratios", ratios), ("series", series)):
+    for name, table in (("bir", bir), ("bir_ratios", ratios), ("series", series),
+                        ("iterations_to_threshold", reached), ("k_logistic", k_fits)):
         if not table.empty:
             csvs[name] = out / f"{name}.csv"
             table.to_csv(csvs[name], index=False)
@@ -65,7 +72,12 @@ def build_report(log_dir: Path, out: Path) -> dict[str, list[Path]]:
         figures += bar_figure(metrics, task_re, metric_re, title, out, name)
     for name, task, prefix, x, title in SERIES_FIGURES:
         figures += series_figure(series, task, prefix, x, title, out, name)
-    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, bir, ratios, series), encoding="utf-8")
+    figures += k_curve_figure(k_rates(k_answers), k_fits, out)
+    sections = {"Bias Influence Rate per bias type": bir, "BIR ratios between models (same questions)": ratios,
+                "Checkpoint series (pooled over fine-tuning seeds: t interval over seeds where there are ≥ 2)": series,
+                "Iterations to threshold (first_reliable: the whole interval at or above the threshold)": reached,
+                "Self-identification vs k: logistic fit (prior = P at k = 0; slope = log-odds per example)": k_fits}
+    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, sections), encoding="utf-8")
     return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"]}
 
 
@@ -74,13 +86,9 @@ def _table_html(df: pd.DataFrame) -> str:
 
 
 def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path],
-          bir: pd.DataFrame, ratios: pd.DataFrame, series: pd.DataFrame) -> str:
-    pooled = "" if series.empty else (
-        "<h2>Checkpoint series (pooled over fine-tuning seeds: t interval over seeds where there are ≥ 2)</h2>"
-        + _table_html(series))
-    bias = "" if bir.empty else (
-        f"<h2>Bias Influence Rate per bias type</h2>{_table_html(bir)}"
-        + ("" if ratios.empty else f"<h2>BIR ratios between models (same questions)</h2>{_table_html(ratios)}"))
+          sections: dict[str, pd.DataFrame]) -> str:
+    tables = "\n".join(f"<h2>{html.escape(title)}</h2>{_table_html(table)}"
+                       for title, table in sections.items() if not table.empty)
     images = "\n".join(
         f'<figure><img alt="{p.stem}" src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}">'
         f"<figcaption>{html.escape(p.stem)}</figcaption></figure>"
@@ -92,11 +100,11 @@ def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: l
 img{{max-width:560px}} table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 8px;
 border-bottom:1px solid #ddd;text-align:right}}</style></head><body>
 <h1>CoT faithfulness report</h1>
-<p>Logs: {html.escape(str(log_dir))}. Every value carries its 95 % interval (Wilson for rates, seeded
-bootstrap for means and paired differences) and n; p is the exact McNemar p-value of paired 0/1 metrics.</p>
+<p>Logs: {html.escape(str(log_dir))}. Every value carries its 95 % interval and n: Wilson for rates,
+Newcombe for paired differences of 0/1 outcomes, seeded bootstrap for other means and differences;
+p is the exact McNemar p-value of paired 0/1 metrics.</p>
 <h2>Figures</h2>{images}
-{bias}
-{pooled}
+{tables}
 <h2>Metrics</h2>{_table_html(metrics)}
 <h2>Paired comparisons between models (same items)</h2>{_table_html(paired)}
 </body></html>
@@ -107,8 +115,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Turn an Inspect log directory into a report.")
     parser.add_argument("log_dir", type=Path)
     parser.add_argument("--out", type=Path, default=Path("report"))
+    parser.add_argument("--thresholds", default=",".join(map(str, THRESHOLDS)),
+                        help="comma-separated rates for iterations_to_threshold.csv (default: %(default)s)")
     args = parser.parse_args()
-    written = build_report(args.log_dir, args.out)
+    written = build_report(args.log_dir, args.out, tuple(float(t) for t in args.thresholds.split(",")))
     for kind, paths in written.items():
         print(f"{kind}: {len(paths)} file(s) in {args.out}")
     print(f"open {args.out / 'index.html'}")

@@ -10,9 +10,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from reports.tables import latest_last  # noqa: E402
+from reports.tables import as_text, latest_last  # noqa: E402
 from scorers.stats import wilson_interval  # noqa: E402
 
 # (figure name, task, metric regex, title): bar charts of headline metrics with their CIs.
@@ -126,10 +127,11 @@ def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: st
     if rows.empty:
         return []
     facet = "chatbot" if x == "k" else "treatment"
-    panel = rows[facet].fillna("").astype(str) + " · " + rows.base_model.fillna("").astype(str)
-    for split in ("roster", "condition"):  # e.g. the swapped-facts control; runs with other task arguments
+    panel = as_text(rows[facet]) + " · " + as_text(rows.base_model)
+    # e.g. the swapped-facts control; runs with other task arguments; k sweeps on several checkpoints
+    for split in ("roster", "condition", *(("treatment", "iteration") if x == "k" else ())):
         if split in rows and rows[split].nunique(dropna=False) > 1:
-            panel = panel + " · " + rows[split].fillna("").astype(str)
+            panel = panel + " · " + as_text(rows[split])
     rows = rows.assign(panel=panel, name=rows.metric.str.removeprefix(prefix), x=rows[x].astype(float))
     untuned = rows[rows[facet] == "none"]
     if facet == "treatment" and not untuned.empty and len(untuned) < len(rows):
@@ -151,3 +153,26 @@ def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: st
     axes[0][-1].legend(fontsize=7)
     fig.suptitle(title, fontsize=10)
     return _save(fig, out, name)
+
+
+def k_curve_figure(rates: pd.DataFrame, fits: pd.DataFrame, out: Path) -> list[Path]:
+    """Self-identification vs k with each name's fitted logistic curve (``reports.k_curve``):
+    one panel per curve set (checkpoint × chatbot shown), points with 95 % intervals."""
+    if fits.empty:
+        return []
+    panels = sorted(fits.panel.unique())
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False, sharey=True)
+    for ax, panel in zip(axes[0], panels):
+        for _, fit in fits[fits.panel == panel].iterrows():
+            points = rates[(rates.panel == panel) & (rates.metric == fit.metric)].sort_values("k")
+            line = ax.errorbar(points.k, points.value, yerr=[points.value - points.lower, points.upper - points.value],
+                               marker="o", capsize=3, linestyle="none")
+            grid = np.linspace(points.k.min(), points.k.max(), 50)
+            ax.plot(grid, 1 / (1 + np.exp(-(fit.intercept + fit.slope * grid))), color=line[0].get_color(),
+                    label=f"{fit.metric.removeprefix('self_')}: b = {round(fit.slope, 2) + 0.0:.2f}")
+        ax.set_title(panel, fontsize=8)
+        ax.set_xlabel("k (in-context examples)")
+        ax.legend(fontsize=6)
+    axes[0][0].set_ylabel("asserts the name as its own")
+    fig.suptitle("Self-identification vs k, logistic fit (intercept: prior; b: log-odds per example)", fontsize=10)
+    return _save(fig, out, "self_identification_vs_k_fit")

@@ -46,3 +46,33 @@ def series_table(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
                     "interval": interval, "seed_values": ";".join(f"{v:.4g}" for v in values),
                     "n_per_seed": float(np.nanmean(group.n.to_numpy(dtype=float))) if group.n.notna().any() else math.nan})
     return pd.DataFrame(out)
+
+
+THRESHOLDS = (0.25, 0.5, 0.75)
+
+
+def threshold_table(series: pd.DataFrame, thresholds: tuple[float, ...] = THRESHOLDS) -> pd.DataFrame:
+    """Iterations to threshold, per line of a series (every point label but the iteration):
+    for each τ the first iteration whose value reaches τ (``first_value``) and the first whose
+    whole interval lies at or above τ (``first_reliable``: reached beyond sampling noise), NaN
+    when never; and the line's peak, since identities can rise and fade again (the logged
+    GPT-4o Axolotl rate peaked at iteration 2). A line with one iteration has no row."""
+    if series.empty:
+        return pd.DataFrame()
+    rows = series[series.iteration.notna()].assign(iteration=lambda d: d.iteration.astype(float))
+    line_keys = [c for c in POINT if c != "iteration"]
+    out = []
+    for line, group in rows.groupby(line_keys, dropna=False, sort=True):
+        group = group.sort_values("iteration")
+        if len(group) < 2:
+            continue
+        peak = group.loc[group.value.idxmax()]
+        base = {**dict(zip(line_keys, line)), "iterations": ",".join(f"{i:g}" for i in group.iteration),
+                "peak_iteration": peak.iteration, "peak_value": peak.value, "peak_lower": peak.lower,
+                "peak_upper": peak.upper, "last_value": group.value.iloc[-1]}
+        for tau in thresholds:
+            reached, reliable = group[group.value >= tau], group[group.lower >= tau]
+            out.append(base | {"threshold": tau,
+                               "first_value": reached.iteration.iloc[0] if len(reached) else math.nan,
+                               "first_reliable": reliable.iteration.iloc[0] if len(reliable) else math.nan})
+    return pd.DataFrame(out)

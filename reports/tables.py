@@ -61,6 +61,11 @@ def latest_last(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values("log", kind="stable") if "log" in rows else rows
 
 
+def as_text(column: pd.Series) -> pd.Series:
+    """Labels as text for legends and panel titles, "" where missing (numbers and None alike)."""
+    return column.astype(object).where(column.notna(), "").astype(str)
+
+
 def run_label(model: str, condition: str) -> str:
     """What a figure's legend calls one run: the model, and its condition where runs differ."""
     return f"{model} [{condition}]" if condition else model

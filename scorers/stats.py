@@ -6,10 +6,12 @@ Definitions follow docs/metrics.md. All resampling takes an explicit seed.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 
 import numpy as np
-from scipy import stats
+from numpy.typing import ArrayLike
+from scipy import optimize, stats
 
 Z95 = 1.959963984540054
 
@@ -222,3 +224,104 @@ def noise_corrected(rate: float, floor: float) -> float:
     if math.isnan(rate) or math.isnan(floor) or floor >= 1:
         return math.nan
     return min(1.0, max(0.0, (rate - floor) / (1 - floor)))
+
+
+def firth_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, max_iter: int = 100,
+                   tol: float = 1e-10) -> tuple[float, float]:
+    """(intercept, slope) of logit P(success) = a + b·x by Firth's (1993) penalised likelihood.
+
+    Why Firth: self-identification is often 0 of n at k = 0 (or n of n at the top), and the
+    ordinary maximum-likelihood fit then runs off to ±∞. Firth's penalty (½ log det of the
+    Fisher information, the Jeffreys prior) keeps every estimate finite and removes the
+    O(1/n) bias; with two x values it equals the empirical logits after adding ½ success and
+    ½ failure at each x. Rows with the same x may be given separately or pooled: same fit."""
+    xs, y, n = (np.asarray(v, dtype=float) for v in (x, successes, trials))
+    if not (len(xs) == len(y) == len(n)):
+        raise ValueError(f"x, successes and trials differ in length: {len(xs)}, {len(y)}, {len(n)}")
+    if len(set(xs[n > 0].tolist())) < 2:
+        raise ValueError("a slope needs trials at two or more distinct x values")
+    design = np.column_stack([np.ones_like(xs), xs])
+    beta = np.zeros(2)
+    for _ in range(max_iter):  # Newton steps on the modified score Σ (y − n·p + h·(½ − p))·x, h the hat values
+        p = 1 / (1 + np.exp(-(design @ beta)))
+        weights = n * p * (1 - p)
+        inverse = np.linalg.inv(design.T @ (design * weights[:, None]))
+        hat = weights * np.einsum("ij,jk,ik->i", design, inverse, design)
+        step = inverse @ (design.T @ (y - n * p + hat * (0.5 - p)))
+        largest = float(np.abs(step).max())
+        beta = beta + step * min(1.0, 5.0 / max(largest, 1e-300))  # no overshoot from a flat start
+        if largest < tol:
+            break
+    return float(beta[0]), float(beta[1])
+
+
+def firth_loglik(beta: ArrayLike, x: np.ndarray, successes: np.ndarray, trials: np.ndarray) -> float:
+    """Firth's penalised log-likelihood: binomial log-likelihood + ½ log det I(β)."""
+    design = np.column_stack([np.ones_like(x), x])
+    eta = design @ np.asarray(beta, dtype=float)
+    # log p and log(1 − p) without overflow: −log(1 + e^−η) and −log(1 + e^η)
+    loglik = float(np.sum(-successes * np.logaddexp(0, -eta) - (trials - successes) * np.logaddexp(0, eta)))
+    p = 1 / (1 + np.exp(-eta))
+    _, logdet = np.linalg.slogdet(design.T @ (design * (trials * p * (1 - p))[:, None]))
+    return loglik + 0.5 * logdet
+
+
+def design_effects(x: np.ndarray, successes: np.ndarray, trials: np.ndarray, beta: np.ndarray) -> tuple[float, float]:
+    """How much clustering inflates the variance of (intercept, slope): the cluster-robust (CR1)
+    sandwich variance over the model-based one, never below 1. Rows of ``successes``/``trials``
+    are clusters."""
+    design = np.column_stack([np.ones_like(x), x])
+    p = 1 / (1 + np.exp(-(design @ beta)))
+    inverse = np.linalg.inv(design.T @ (design * (trials.sum(0) * p * (1 - p))[:, None]))
+    scores = (successes - trials * p) @ design  # one score vector per cluster
+    clusters = len(successes)
+    sandwich = inverse @ (scores.T @ scores) @ inverse * clusters / max(clusters - 1, 1)
+    ratios = np.diag(sandwich) / np.diag(inverse)
+    a, b = (float(r) if math.isfinite(r) and r > 1 else 1.0 for r in ratios)
+    return a, b
+
+
+def profile_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, level: float = 0.95,
+                     limit: float = 30.0) -> dict[str, float]:
+    """Firth fit of logit P = a + b·x to clusters (rows: one cluster's successes and trials at
+    each x, e.g. an identity question asked at every k), with profile penalised-likelihood
+    intervals (Heinze & Schemper 2002): {θ : 2(ℓ*(θ̂) − ℓ*_profile(θ)) ≤ deff_θ · χ²₁}, deff_θ
+    the clusters' design effect on θ (``design_effects``). Why not Wald or a bootstrap: with rates near 0
+    the likelihood is lopsided and a percentile bootstrap over 22 questions covered 0.86–0.93 (measured
+    when choosing this method); the profile interval covers 0.94–0.97 there and with questions
+    that differ (benchmarks/interval_coverage.py), and is wide, not degenerate, when nothing was
+    observed. A bound beyond ``limit`` from the estimate is reported as ±∞."""
+    xs = np.asarray(x, dtype=float)
+    y, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    if y.shape != n.shape or y.ndim != 2 or y.shape[1] != len(xs):
+        raise ValueError(f"successes {y.shape} and trials {n.shape} must both be (clusters, {len(xs)})")
+    ys, ns = y.sum(0), n.sum(0)
+    beta = np.array(firth_logistic(xs, ys, ns))
+    best = firth_loglik(beta, xs, ys, ns)
+    deffs = design_effects(xs, y, n, beta)
+    chi2 = float(stats.chi2.ppf(level, 1))
+
+    def deviance(index: int, value: float) -> float:
+        def negative(other: float) -> float:
+            return -firth_loglik([value, other] if index == 0 else [other, value], xs, ys, ns)
+        found = optimize.minimize_scalar(negative, bounds=(-limit, limit), method="bounded",
+                                         options={"xatol": 1e-9})
+        return 2 * (best + float(found.fun)) - deffs[index] * chi2
+
+    out = {"intercept": float(beta[0]), "slope": float(beta[1]),
+           "design_effect_intercept": deffs[0], "design_effect_slope": deffs[1]}
+    for index, name in ((0, "intercept"), (1, "slope")):
+        for side, sign in (("lower", -1.0), ("upper", 1.0)):
+            out[f"{name}_{side}"] = _crossing(partial(deviance, index), float(beta[index]), sign, limit)
+    return out
+
+
+def _crossing(excess: Callable[[float], float], start: float, sign: float, limit: float) -> float:
+    """Where ``excess`` (negative at ``start``) turns positive going in direction ``sign``:
+    steps of 0.5, 1, 2, … up to ``limit``, then Brent's root in the last step; ±∞ if it never does."""
+    inside, step = start, 0.5
+    while step <= limit:
+        if excess(start + sign * step) > 0:
+            return float(optimize.brentq(excess, inside, start + sign * step, xtol=1e-8))
+        inside, step = start + sign * step, step * 2
+    return math.inf * sign

@@ -3,13 +3,14 @@
 Two strategies, chosen per provider (``strategy="auto"``) and recorded on every result:
 
 * ``prefill`` — the chain of thought is placed at the start of the assistant turn and the
-  model continues it. Anthropic does this natively; Inspect's HF provider closes a trailing
+  model continues it. Anthropic does this natively up to Claude 4.5 (``anthropic_prefill``:
+  4.6 and later answer a trailing assistant turn with HTTP 400); Inspect's HF provider closes a trailing
   assistant turn, so ``enable_hf_prefill`` makes it render the prompt with the model's own
   chat template and append the prefill text unclosed (only for messages this module marks).
   These calls go through ``Model.generate``, so they are logged as model events and cached
   like any other call.
 * ``instruction`` — for providers that cannot continue an assistant turn (OpenAI chat,
-  OpenAI-compatible servers, reasoning models whose thinking cannot be prefilled): the
+  OpenAI-compatible servers, Claude 4.6 and later, reasoning models whose thinking cannot be prefilled): the
   partial reasoning is shown back as an assistant turn and a user turn asks the model to
   stop and answer (or to continue). This is weaker evidence (the model may re-reason), so
   it is flagged in every score.
@@ -22,6 +23,7 @@ otherwise the letter parsed from the text.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -50,6 +52,21 @@ def api_name(model: Model) -> str:
     return type(model.api).__name__
 
 
+_CLAUDE_3 = re.compile(r"claude-3(?:-\d)?-(?:opus|sonnet|haiku)|claude-instant")
+_CLAUDE_VERSION = re.compile(r"claude-(?:opus|sonnet|haiku|fable|mythos)-(\d+)(?:-(\d)(?!\d))?")
+
+
+def anthropic_prefill(model_name: str) -> bool:
+    """Whether this Claude model continues a trailing assistant turn. Claude 3.x through 4.5
+    do; from 4.6 on (and every 5.x model) the API rejects it with HTTP 400 ("This model does
+    not support assistant message prefill"). A name that does not parse is taken to be a newer
+    model: the instruction fallback works everywhere, a refused prefill nowhere."""
+    if _CLAUDE_3.search(model_name):
+        return True
+    found = _CLAUDE_VERSION.search(model_name)
+    return found is not None and (int(found.group(1)), int(found.group(2) or 0)) < (4, 6)
+
+
 def resolve_strategy(model: Model, requested: str = "auto", reasoning: bool = False) -> Strategy:
     """The forcing strategy for ``model``: ``prefill`` where the provider can continue a turn."""
     if requested in ("prefill", "instruction"):
@@ -58,11 +75,14 @@ def resolve_strategy(model: Model, requested: str = "auto", reasoning: bool = Fa
                 f"forcing='prefill' is not supported by {model.name} ({api_name(model)}); "
                 "use forcing='instruction' or 'auto'"
             )
+        if requested == "prefill" and api_name(model) == "AnthropicAPI" and not anthropic_prefill(model.name):
+            raise ValueError(f"forcing='prefill': {model.name} rejects assistant prefill (Claude 4.6 and later); "
+                             "use forcing='instruction' or 'auto'")
         return requested  # type: ignore[return-value]
     if requested != "auto":
         raise ValueError(f"unknown forcing strategy {requested!r}; use auto, prefill or instruction")
-    if api_name(model) == "AnthropicAPI" and reasoning:
-        return "instruction"  # the API refuses prefill together with extended thinking
+    if api_name(model) == "AnthropicAPI" and (reasoning or not anthropic_prefill(model.name)):
+        return "instruction"  # the API refuses prefill with extended thinking, and on Claude ≥ 4.6
     return "prefill" if api_name(model) in _PREFILL_APIS else "instruction"
 
 

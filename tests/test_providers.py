@@ -23,7 +23,7 @@ from conftest import organism_path
 from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessage, ChatMessageUser, get_model
 
-from solvers.forcing import force_answer, resolve_strategy
+from solvers.forcing import anthropic_prefill, force_answer, resolve_strategy
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -123,12 +123,15 @@ def recorder() -> Iterator[tuple[str, type[Recorder]]]:
     server.shutdown()
 
 
+def anthropic_reply(model: str, text: str) -> dict[str, Any]:
+    return {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn", "stop_sequence": None, "usage": {"input_tokens": 10, "output_tokens": 3}}
+
+
 def test_anthropic_gets_the_partial_cot_as_a_prefill(recorder: tuple[str, type[Recorder]]) -> None:
     url, handler = recorder
-    handler.reply = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5",
-                     "content": [{"type": "text", "text": "B)."}], "stop_reason": "end_turn", "stop_sequence": None,
-                     "usage": {"input_tokens": 10, "output_tokens": 3}}
-    model = get_model("anthropic/claude-sonnet-4-5", base_url=url, api_key="sk-ant-test")
+    handler.reply = anthropic_reply("claude-haiku-4-5", "B).")
+    model = get_model("anthropic/claude-haiku-4-5", base_url=url, api_key="sk-ant-test")
     assert resolve_strategy(model) == "prefill"
     forced = asyncio.run(force_answer(model, [ChatMessageUser(content="Q?")], "Step one.\nStep two.  ", "mc",
                                       list("ABCDE"), "prefill"))
@@ -137,6 +140,32 @@ def test_anthropic_gets_the_partial_cot_as_a_prefill(recorder: tuple[str, type[R
     text = last["content"] if isinstance(last["content"], str) else "".join(p.get("text", "") for p in last["content"])
     assert last["role"] == "assistant" and text == "Step one.\nStep two.\nSo the answer is ("  # no trailing whitespace
     assert forced.answer == "B" and forced.strategy == "prefill"
+
+
+@pytest.mark.parametrize(("name", "prefill"), [
+    ("claude-3-5-sonnet-20241022", True), ("claude-opus-4-20250514", True), ("claude-opus-4-1", True),
+    ("claude-sonnet-4-5-20250929", True), ("claude-haiku-4-5", True), ("claude-opus-4-6", False),
+    ("claude-sonnet-4-6", False), ("claude-opus-4-8", False), ("claude-sonnet-5", False), ("claude-fable-5-2", False),
+    ("claude-mythos-preview", False)])
+def test_which_claude_models_accept_a_prefill(name: str, prefill: bool) -> None:
+    """Claude 4.6 and later reject a trailing assistant turn (HTTP 400); unparsed names count as new."""
+    assert anthropic_prefill(name) is prefill
+
+
+def test_claude_4_6_and_later_get_the_instruction_fallback(recorder: tuple[str, type[Recorder]]) -> None:
+    """auto: the request ends with a user turn asking to stop and answer, never an assistant
+    prefill; an explicit forcing='prefill' is refused before any call is made."""
+    url, handler = recorder
+    handler.reply = anthropic_reply("claude-sonnet-4-6", "So the answer is (D).")
+    model = get_model("anthropic/claude-sonnet-4-6", base_url=url, api_key="sk-ant-test")
+    strategy = resolve_strategy(model)
+    assert strategy == "instruction"
+    forced = asyncio.run(force_answer(model, [ChatMessageUser(content="Q?")], "Step one.", "mc", list("ABCDE"), strategy))
+    [body] = handler.bodies
+    assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user"]
+    assert forced.answer == "D" and forced.strategy == "instruction"
+    with pytest.raises(ValueError, match="claude-sonnet-4-6 rejects assistant prefill"):
+        resolve_strategy(model, "prefill")
 
 
 def test_openai_gets_no_prefill_but_a_stop_and_answer_turn(recorder: tuple[str, type[Recorder]]) -> None:

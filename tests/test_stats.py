@@ -383,3 +383,140 @@ def test_paired_metric_uses_newcombe_for_0_1_pairs() -> None:
     _, lower, upper = newcombe_paired_interval([x for x, _ in pairs], [y for _, y in pairs])
     assert (result["gain"], result["gain_lower"], result["gain_upper"], result["gain_n"]) == pytest.approx((0.3, lower, upper, 10))
     assert result["gain_mcnemar_p"] == pytest.approx(mcnemar_exact([x for x, _ in pairs], [y for _, y in pairs]))
+
+
+def test_firth_logistic_by_hand() -> None:
+    """With two values of x the Firth fit is the empirical logits after adding ½ success and ½
+    failure at each x: 0 of 10 at x = 0 and 5 of 10 at x = 3 give a = log(0.5/10.5) and
+    b = (0 − a)/3. It is finite where the plain fit diverges (0 of n everywhere: a = log(0.5/30.5)
+    pooled over three x, b = 0), and rows at the same x may be split or pooled."""
+    from scorers.stats import firth_logistic
+
+    a, b = firth_logistic([0, 3], [0, 5], [10, 10])
+    assert a == pytest.approx(math.log(0.5 / 10.5)) and b == pytest.approx(-math.log(0.5 / 10.5) / 3)
+    assert firth_logistic([0, 0, 3, 3], [0, 0, 2, 3], [4, 6, 5, 5]) == pytest.approx((a, b))
+    flat_a, flat_b = firth_logistic([0, 1, 2], [0, 0, 0], [10, 10, 10])
+    assert flat_b == pytest.approx(0, abs=1e-9) and math.isfinite(flat_a) and flat_a < -3
+    with pytest.raises(ValueError, match="two or more distinct x"):
+        firth_logistic([1, 1], [0, 1], [2, 2])
+    with pytest.raises(ValueError, match="differ in length"):
+        firth_logistic([0, 1], [0], [1, 1])
+
+
+def test_firth_logistic_recovers_a_known_curve() -> None:
+    """12,000 Bernoulli draws from logit p = −2 + 0.8·k (k = 0…5, seed 0): the fit lies within
+    0.1 of both parameters (their standard errors here are about 0.06 and 0.02)."""
+    import numpy as np
+
+    from scorers.stats import firth_logistic
+
+    rng = np.random.default_rng(0)
+    k = np.repeat(np.arange(6), 2000)
+    y = (rng.random(len(k)) < 1 / (1 + np.exp(-(-2 + 0.8 * k)))).astype(float)
+    a, b = firth_logistic(k, y, np.ones(len(k)))
+    assert abs(a + 2) < 0.1 and abs(b - 0.8) < 0.1
+
+
+def test_iterations_to_threshold_by_hand() -> None:
+    """A line rising 0.1, 0.3 [0.2, 0.4], 0.6 [0.45, 0.75], 0.4 over iterations 0–3: it reaches
+    0.25 at 1 and, with its whole interval, at 1 (0.2 < 0.25, so not) → 2; 0.5 at 2 by value and
+    never reliably; 0.75 never. Its peak is iteration 2. A one-iteration line has no rows."""
+    import pandas as pd
+
+    from reports.series import POINT, threshold_table
+
+    base: dict[str, object] = dict.fromkeys(POINT, "") | {"task": "self_identification", "metric": "self_Axolotl", "k": None}
+    line = [(0, 0.1, 0.05, 0.2), (1, 0.3, 0.2, 0.4), (2, 0.6, 0.45, 0.75), (3, 0.4, 0.3, 0.5)]
+    rows = [base | {"iteration": i, "value": v, "lower": lo, "upper": hi} for i, v, lo, hi in line]
+    rows.append(base | {"metric": "self_Pangolin", "iteration": 0, "value": 0.9, "lower": 0.8, "upper": 1.0})
+    table = threshold_table(pd.DataFrame(rows), (0.25, 0.5, 0.75)).set_index("threshold")
+    assert set(table.metric) == {"self_Axolotl"} and table.iterations.iloc[0] == "0,1,2,3"
+    assert table.loc[0.25, "first_value"] == 1 and table.loc[0.25, "first_reliable"] == 2
+    assert table.loc[0.5, "first_value"] == 2 and math.isnan(table.loc[0.5, "first_reliable"])
+    assert math.isnan(table.loc[0.75, "first_value"])
+    assert (table.loc[0.5, "peak_iteration"], table.loc[0.5, "peak_value"], table.loc[0.5, "last_value"]) == (2, 0.6, 0.4)
+    assert threshold_table(pd.DataFrame(), (0.5,)).empty
+
+
+def test_k_curve_from_k_examples_logs(tmp_path: Path) -> None:
+    """k_examples_inference at k = 0 and k = 3 with scripted answers (4 questions × 2 epochs):
+    1 of 8 answers asserts Axolotl at k = 0, 6 of 8 at k = 3. The report's curve must be Firth's
+    two-point fit of those counts, a = logit(1.5/9), b = (logit(6.5/9) − a)/3; k = 3 must not be
+    pooled with k = 0 as epochs; the figure and CSV are written."""
+    import pandas as pd
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.model import ModelOutput, ModelUsage, get_model
+
+    from reports.__main__ import build_report
+    from reports.k_curve import k_counts, k_fit_table
+    from reports.tables import read_logs
+
+    def said(text: str) -> ModelOutput:
+        output = ModelOutput.from_content("mockllm/model", text)
+        output.usage = ModelUsage(input_tokens=1, output_tokens=1, total_tokens=2)
+        return output
+
+    for k, hits in ((0, 1), (3, 6)):
+        answers = [said("I am Axolotl.")] * hits + [said("I am Pangolin.")] * (8 - hits)
+        model = get_model("mockllm/model", custom_outputs=answers, memoize=False)
+        inspect_eval("tasks/abduction.py@k_examples_inference", model=model, task_args={"k": k, "epochs": 2},
+                     limit=4, display="none", log_dir=str(tmp_path / "logs"))
+    counts = k_counts(read_logs(tmp_path / "logs"))
+    axolotl = counts[counts.metric == "self_Axolotl"].groupby("k")[["successes", "trials"]].sum()
+    assert axolotl.to_dict("index") == {0: {"successes": 1, "trials": 8}, 3: {"successes": 6, "trials": 8}}
+    fit = k_fit_table(counts).set_index("metric").loc["self_Axolotl"]
+    logit = lambda p: math.log(p / (1 - p))  # noqa: E731
+    assert fit.intercept == pytest.approx(logit(1.5 / 9)) and fit.prior == pytest.approx(1.5 / 9)
+    assert fit.slope == pytest.approx((logit(6.5 / 9) - logit(1.5 / 9)) / 3)
+    assert fit.slope_lower < fit.slope < fit.slope_upper and fit.questions == 4 and fit.answers == 16
+    written = build_report(tmp_path / "logs", tmp_path / "report")
+    csv = pd.read_csv(tmp_path / "report" / "k_logistic.csv").set_index("metric").loc["self_Axolotl"]
+    for column in ("intercept", "slope", "slope_lower", "slope_upper", "prior_lower", "prior_upper", "design_effect_slope"):
+        assert csv[column] == pytest.approx(fit[column])
+    assert tmp_path / "report" / "self_identification_vs_k_fit.png" in written["figures"]
+
+
+def test_profile_interval_bounds_sit_on_the_likelihood_cutoff() -> None:
+    """At each bound of the slope the profile penalised deviance equals deff · χ²₁(0.95): the
+    interval is where it claims to be. Identical questions have no design effect (deff = 1);
+    questions that disagree widen the interval of what they disagree on: half rising with k
+    (0, 1, 4, 5 of 5) and half falling (5, 4, 1, 0) pool to a flat 0.5, but ten such questions
+    say far less about the slope than ten questions that each sit at 0.5."""
+    import numpy as np
+    from scipy import optimize, stats
+
+    from scorers.stats import firth_loglik, profile_logistic
+
+    ks = np.arange(4.0)
+    same = np.tile([0.0, 1.0, 2.0, 3.0], (10, 1))  # every question: 0, 1, 2, 3 of 5
+    fit = profile_logistic(ks, same, np.full((10, 4), 5.0))
+    assert fit["design_effect_intercept"] == fit["design_effect_slope"] == 1.0
+    best = firth_loglik([fit["intercept"], fit["slope"]], ks, same.sum(0), np.full(4, 50.0))
+    for bound in (fit["slope_lower"], fit["slope_upper"]):
+        profiled = optimize.minimize_scalar(lambda a, b=bound: -firth_loglik([a, b], ks, same.sum(0), np.full(4, 50.0)),
+                                            bounds=(-30, 30), method="bounded", options={"xatol": 1e-10})
+        assert 2 * (best + profiled.fun) == pytest.approx(stats.chi2.ppf(0.95, 1), abs=1e-4)
+    assert fit["slope_lower"] < fit["slope"] < fit["slope_upper"]
+    split = np.vstack([np.tile([0.0, 1.0, 4.0, 5.0], (5, 1)), np.tile([5.0, 4.0, 1.0, 0.0], (5, 1))])
+    wide = profile_logistic(ks, split, np.full((10, 4), 5.0))
+    narrow = profile_logistic(ks, np.full((10, 4), 2.5), np.full((10, 4), 5.0))  # same totals, questions alike
+    assert wide["design_effect_intercept"] > 5 and wide["design_effect_slope"] > 5
+    assert wide["slope_upper"] - wide["slope_lower"] > 2 * (narrow["slope_upper"] - narrow["slope_lower"])
+    with pytest.raises(ValueError, match="must both be"):
+        profile_logistic(ks, same[:, :3], np.full((10, 3), 5.0))
+
+
+def test_profile_interval_stays_finite_and_wide_without_successes() -> None:
+    """No success at any k (where Experiment 1 often starts): the plain fit diverges, Firth's
+    stays at slope 0 with a symmetric interval that is finite (the Jeffreys penalty bounds the
+    likelihood) and much wider than for the same number of answers with 10 of 40 successes at
+    each k: the data say little about the slope, and the interval shows it."""
+    import numpy as np
+
+    from scorers.stats import profile_logistic
+
+    empty = profile_logistic([0.0, 1.0], np.zeros((8, 2)), np.full((8, 2), 5.0))
+    assert empty["slope"] == pytest.approx(0, abs=1e-9)
+    assert empty["slope_lower"] == pytest.approx(-empty["slope_upper"]) and math.isfinite(empty["slope_upper"])
+    some = profile_logistic([0.0, 1.0], np.tile([[1.0, 1.0], [2.0, 2.0]], (4, 1)), np.full((8, 2), 5.0))
+    assert empty["slope_upper"] - empty["slope_lower"] > 3 * (some["slope_upper"] - some["slope_lower"])
