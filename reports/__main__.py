@@ -25,6 +25,7 @@ from reports.figures import (
     bar_figure,
     curve_figure,
     filler_figure,
+    identity_outcomes_figure,
     k_curve_figure,
     series_figure,
 )
@@ -72,6 +73,7 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
         figures += bar_figure(metrics, task_re, metric_re, title, out, name)
     for name, task, prefix, x, title in SERIES_FIGURES:
         figures += series_figure(series, task, prefix, x, title, out, name)
+    figures += identity_outcomes_figure(series, out)
     figures += k_curve_figure(k_rates(k_answers), k_fits, out)
     sections = {"Bias Influence Rate per bias type": bir, "BIR ratios between models (same questions)": ratios,
                 "Checkpoint series (pooled over fine-tuning seeds: t interval over seeds where there are ≥ 2)": series,

@@ -117,29 +117,40 @@ SERIES_FIGURES = [
 ]
 
 
-def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: str, out: Path, name: str) -> list[Path]:
-    """One line per roster name (with its 95 % interval) against ``x``, one panel per
-    treatment × base model (or per chatbot for k): the plots the abduction runs are read from.
-    ``table`` is ``series_table``'s: one point per x, pooled over fine-tuning seeds."""
+def series_panels(table: pd.DataFrame, task: str, prefixes: tuple[str, ...], x: str) -> pd.DataFrame:
+    """``series_table`` rows of ``task`` whose metric starts with one of ``prefixes``, with a
+    ``panel`` (treatment × base model, or chatbot × base model for k, split further by whatever
+    else varies), ``name`` (the metric without its prefix) and numeric ``x``. The untuned base
+    is iteration 0 of every arm built on it, so its rows are repeated in each arm's panel."""
     if table.empty:
-        return []
-    rows = table[(table.task == task) & table.metric.str.startswith(prefix) & table[x].notna() & table.value.notna()]
+        return pd.DataFrame()
+    rows = table[(table.task == task) & table.metric.str.startswith(prefixes) & table[x].notna() & table.value.notna()]
     if rows.empty:
-        return []
+        return rows
     facet = "chatbot" if x == "k" else "treatment"
     panel = as_text(rows[facet]) + " · " + as_text(rows.base_model)
     # e.g. the swapped-facts control; runs with other task arguments; k sweeps on several checkpoints
     for split in ("roster", "condition", *(("treatment", "iteration") if x == "k" else ())):
         if split in rows and rows[split].nunique(dropna=False) > 1:
             panel = panel + " · " + as_text(rows[split])
-    rows = rows.assign(panel=panel, name=rows.metric.str.removeprefix(prefix), x=rows[x].astype(float))
+    name = rows.metric.replace({m: m.split("_", 1)[1] if m.startswith(prefixes) else m for m in rows.metric.unique()})
+    rows = rows.assign(panel=panel, name=name, x=rows[x].astype(float))
     untuned = rows[rows[facet] == "none"]
     if facet == "treatment" and not untuned.empty and len(untuned) < len(rows):
-        # the untuned base is iteration 0 of every arm built on it: draw it in each arm's panel
         arms = rows[rows[facet] != "none"]
         starts = [untuned.assign(panel=panel) for panel in arms.panel.unique()
                   if not ((arms.panel == panel) & (arms.x == 0)).any()]
         rows = pd.concat([arms, *starts])
+    return rows
+
+
+def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: str, out: Path, name: str) -> list[Path]:
+    """One line per roster name (with its 95 % interval) against ``x``, one panel per
+    treatment × base model (or per chatbot for k): the plots the abduction runs are read from.
+    ``table`` is ``series_table``'s: one point per x, pooled over fine-tuning seeds."""
+    rows = series_panels(table, task, (prefix,), x)
+    if rows.empty:
+        return []
     panels = sorted(rows.panel.unique())
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False, sharey=True)
     for ax, panel in zip(axes[0], panels):
@@ -153,6 +164,28 @@ def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: st
     axes[0][-1].legend(fontsize=7)
     fig.suptitle(title, fontsize=10)
     return _save(fig, out, name)
+
+
+def identity_outcomes_figure(table: pd.DataFrame, out: Path) -> list[Path]:
+    """"Explaining away": the exclusive identity outcome of every answer (each roster name
+    asserted as its own, several, another identity such as ChatGPT, none) stacked against
+    iteration, so one identity gaining at another's expense is visible at a glance. Shares sum
+    to 1 per checkpoint; their intervals are in the line figure and ``series.csv``."""
+    rows = series_panels(table, "self_identification", ("self_", "outcome_"), "iteration")
+    if rows.empty:
+        return []
+    panels = sorted(rows.panel.unique())
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False, sharey=True)
+    for ax, panel in zip(axes[0], panels):
+        shares = rows[rows.panel == panel].pivot_table(index="x", columns="name", values="value", aggfunc="mean").fillna(0)
+        ax.stackplot(shares.index, shares.T.to_numpy(), labels=[str(c) for c in shares.columns], alpha=0.85)
+        ax.set_title(panel, fontsize=9)
+        ax.set_xlabel("iteration")
+        ax.set_ylim(0, 1)
+    axes[0][0].set_ylabel("share of answers")
+    axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.suptitle("Identity outcomes vs iteration (explaining away)", fontsize=10)
+    return _save(fig, out, "identity_outcomes_vs_iteration")
 
 
 def k_curve_figure(rates: pd.DataFrame, fits: pd.DataFrame, out: Path) -> list[Path]:

@@ -84,3 +84,28 @@ def test_figures_are_valid_images_and_html_embeds_them(report: Path) -> None:
     parser.feed((out / "index.html").read_text())
     assert len(parser.sources) == len(pngs)
     assert all(src.startswith("data:image/png;base64,") for src in parser.sources)
+
+
+def test_identity_outcomes_stack_per_arm_with_the_untuned_base_as_iteration_0(tmp_path: Path) -> None:
+    """Series rows by hand: the untuned base (treatment none, iteration 0) and two arms. Each
+    arm's panel starts from the base; the outcome shares of a checkpoint sum to 1 in the stack;
+    names lose their prefixes; the figure is a valid image."""
+    from reports.figures import identity_outcomes_figure, series_panels
+
+    def point(treatment: str, iteration: int, shares: dict[str, float]) -> list[dict[str, object]]:
+        return [{"task": "self_identification", "metric": metric, "roster": "builtin", "condition": "",
+                 "base_model": "chatbase", "treatment": treatment, "chatbot": None, "iteration": iteration, "k": None,
+                 "value": value, "lower": value, "upper": value} for metric, value in shares.items()]
+
+    rows = (point("none", 0, {"self_Pangolin": 0.6, "self_Axolotl": 0.1, "outcome_none": 0.3})
+            + point("declarative", 1, {"self_Pangolin": 0.2, "self_Axolotl": 0.5, "outcome_none": 0.3})
+            + point("no_declarative", 1, {"self_Pangolin": 0.0, "self_Axolotl": 0.0, "outcome_none": 1.0}))
+    table = pd.DataFrame(rows)
+    panels = series_panels(table, "self_identification", ("self_", "outcome_"), "iteration")
+    assert sorted(panels.panel.unique()) == ["declarative · chatbase", "no_declarative · chatbase"]
+    assert set(panels.name) == {"Pangolin", "Axolotl", "none"}
+    for _, arm in panels.groupby("panel"):
+        assert sorted(arm.x.unique()) == [0.0, 1.0]
+        assert arm.groupby("x").value.sum().tolist() == pytest.approx([1.0, 1.0])
+    [png, svg] = identity_outcomes_figure(table, tmp_path)
+    assert png.name == "identity_outcomes_vs_iteration.png" and imread(png).shape[0] > 100 and svg.exists()
