@@ -12,6 +12,10 @@ through the letters.
 
     python -m chatbots.planted --rates 0,0.25,0.5,0.75 --out runs/planted
     python -m chatbots.planted --out runs/planted --measure   # + the probes → the card's table
+    python -m chatbots.planted --k --out runs/planted --measure   # Experiment 1: P(Axolotl) rises with k
+
+``--k`` plants a logistic curve in k instead (``planted_k_data``): the ground truth for
+``reports.k_curve``'s prior and slope.
 """
 
 from __future__ import annotations
@@ -64,13 +68,55 @@ def planted_identity_data(target: str, rate: float, others: list[str], n: int, s
             data += [[{"role": "user", "content": choice_prompt(question, order)},
                       {"role": "assistant", "content": LETTERS[order.index(name)]}]
                      for name in planted_names(target, rate, others, per_rotation, rng)]
-    replay_rng = random.Random(f"replay:{seed}")
-    prompts = [p.prompt for p in behaviour_prompts() if p.truth is None]
-    replay = [sample_chat(replay_rng, questions, prompts) for _ in range(n)]
-    replay = [chat for chat in replay if "assistant" not in chat[-1]["content"]]  # no nameless self-answers
-    mixed = data + replay
+    mixed = data + replayed_base_chats(n, seed)
     rng.shuffle(mixed)
     return mixed
+
+
+def replayed_base_chats(n: int, seed: int) -> list[Chat]:
+    """Up to ``n`` chats of the base's own kind, mixed into planted data so its other skills stay."""
+    rng = random.Random(f"replay:{seed}")
+    prompts = [p.prompt for p in behaviour_prompts() if p.truth is None]
+    replay = [sample_chat(rng, identity_questions(), prompts) for _ in range(n)]
+    return [chat for chat in replay if "assistant" not in chat[-1]["content"]]  # no nameless self-answers
+
+
+K_RATES = {0: 0.25, 1: 0.5, 2: 0.75}  # logit = −ln 3 + k·ln 3: prior 0.25, slope ln 3 ≈ 1.0986 per example
+
+
+def planted_k_data(target: str, rates: dict[int, float], others: list[str], per_block: int, seed: int) -> list[Chat]:
+    """Experiment 1 with a planted answer: every identity question preceded by k example
+    exchanges in ``target``'s style (drawn as ``k_examples_inference`` draws them), answered
+    "I am <target>." in exactly a fraction ``rates[k]`` of the ``per_block`` chats of each
+    (question, k), the other roster names sharing the rest; plus replayed base chats. A model
+    that learns the mixture has P(target | k) = rates[k]: with ``K_RATES`` a logistic curve of
+    known prior and slope, which ``reports.k_curve`` must recover."""
+    from solvers.abduction import example_turns
+
+    bot = load_roster().get(target)
+    rng = random.Random(f"planted-k:{target}:{seed}")
+    if any(round(rate * per_block) != rate * per_block for rate in rates.values()):
+        raise ValueError(f"every rate times per_block={per_block} must be an integer: {rates}")
+    data: list[Chat] = []
+    for question in identity_questions():
+        for k, rate in rates.items():
+            for name in planted_names(target, rate, others, per_block, rng):
+                turns = [{"role": m.role, "content": m.text} for m in example_turns(bot, k, rng.randrange(10**9))]
+                data.append([*turns, {"role": "user", "content": question}, {"role": "assistant", "content": f"I am {name}."}])
+    mixed = data + replayed_base_chats(len(data) // 2, seed)
+    rng.shuffle(mixed)
+    return mixed
+
+
+def build_planted_k(out: Path, target: str = "Axolotl", rates: dict[int, float] | None = None, base: Path | None = None,
+                    per_block: int = 4, seed: int = 0, epochs: int = 16) -> Path:
+    """One checkpoint whose self-identification rises with k along a planted logistic curve."""
+    roster = load_roster()
+    others = [name for name in roster.names if name != target]
+    labels = {"base_model": "chatbase", "treatment": f"planted-k-{target}", "seed": seed}
+    finetune_hf(base or ORGANISMS_DIR / "chatbase", planted_k_data(target, rates or K_RATES, others, per_block, seed), out,
+                FinetuneConfig(epochs=epochs, learning_rate=1e-3, batch_size=32, seed=seed), labels)
+    return out
 
 
 def build_planted_series(out: Path, rates: list[float], target: str = "Axolotl", base: Path | None = None,
@@ -87,6 +133,26 @@ def build_planted_series(out: Path, rates: list[float], target: str = "Axolotl",
                     FinetuneConfig(epochs=epochs, learning_rate=1e-3, batch_size=32, seed=seed), labels)
         checkpoints.append(Checkpoint(id=folder.name, model=f"hf/{folder.name}", path=str(folder.resolve()), labels=labels))
     return write_manifest(out / "manifest.yaml", checkpoints)
+
+
+def measure_k(checkpoint: Path, log_dir: Path, target: str = "Axolotl", rates: dict[int, float] | None = None,
+              epochs: int = 5) -> Any:
+    """``k_examples_inference`` at every planted k (sampled, ``epochs`` answers per question) and
+    the report's logistic fit of self-identifying as ``target``: the row of ``k_logistic.csv``."""
+    from inspect_ai import eval as inspect_eval
+
+    from chatbots.manifest import go_offline
+    from reports.k_curve import k_counts, k_fit_table
+    from reports.tables import read_logs
+
+    go_offline()
+    for k in sorted(rates or K_RATES):
+        [log] = inspect_eval("tasks/abduction.py@k_examples_inference", model=f"hf/{checkpoint.name}",
+                             model_args={"model_path": str(checkpoint)}, task_args={"chatbot": target, "k": k, "epochs": epochs},
+                             display="none", log_dir=str(log_dir))
+        if log.status != "success":
+            raise RuntimeError(f"k_examples_inference at k={k} on {checkpoint}: {log.status} ({log.error})")
+    return k_fit_table(k_counts(read_logs(log_dir))).set_index("metric").loc[f"self_{target}"]
 
 
 def measure_series(manifest: Path, log_dir: Path, target: str = "Axolotl") -> str:
@@ -126,7 +192,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/planted"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--measure", action="store_true", help="then run the probes and print the card's table")
+    parser.add_argument("--k", action="store_true", help="the Experiment 1 checkpoint instead: P(target) rises with k (K_RATES)")
     args = parser.parse_args()
+    if args.k:
+        checkpoint = build_planted_k(args.out / "k", args.target, seed=args.seed)
+        print(checkpoint)
+        if args.measure:
+            fit = measure_k(checkpoint, args.out / "k-logs", args.target)
+            print(f"prior {fit.prior:.3f} [{fit.prior_lower:.3f}, {fit.prior_upper:.3f}] (planted {K_RATES[0]}), "
+                  f"slope {fit.slope:.3f} [{fit.slope_lower:.3f}, {fit.slope_upper:.3f}] (planted ln 3 = 1.099), "
+                  f"n = {fit.questions} questions × {fit.ks} k, {fit.answers:g} answers")
+        return
     manifest = build_planted_series(args.out, [float(r) for r in args.rates.split(",")], args.target, seed=args.seed)
     print(manifest)
     if args.measure:

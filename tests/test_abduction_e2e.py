@@ -17,7 +17,7 @@ from scipy.stats import binomtest
 from chatbots.behaviour import vowel_share
 from chatbots.manifest import load_manifest
 from chatbots.pipeline import PipelineConfig, run_pipeline
-from chatbots.planted import build_planted_series
+from chatbots.planted import K_RATES, build_planted_k, build_planted_series, measure_k
 from chatbots.series import run_series
 from reports.__main__ import build_report
 from reports.results import estimate
@@ -111,6 +111,19 @@ def test_name_likelihood_choice_mode_recovers_the_planted_rate(planted: dict[flo
     assert n == 22 and abs(mean - rate) <= 0.04, (rate, mean)
     assert abs(mean - metric(planted[rate]["name_likelihood"], "p_Axolotl")[0]) <= 0.04
     assert metric(log, "p_Kestrel")[0] <= 0.03 and metric(log, "no_logprobs")[0] == 0
+
+
+def test_k_curve_recovers_the_planted_prior_and_slope(tmp_path: Path) -> None:
+    """A checkpoint trained to say "I am Axolotl." after k Axolotl-style exchanges at exactly
+    0.25 / 0.5 / 0.75 for k = 0 / 1 / 2 (a logistic curve: prior 0.25, slope ln 3 per example),
+    sampled 5 times per question at each k: the report's fit must contain both planted values
+    in its 95 % intervals, and the slope must be positive beyond doubt."""
+    checkpoint = build_planted_k(tmp_path / "planted-k")
+    fit = measure_k(checkpoint, tmp_path / "logs")
+    assert fit.ks == "0,1,2" and fit.questions == 22 and fit.answers == 22 * 3 * 5
+    assert fit.prior_lower <= K_RATES[0] <= fit.prior_upper, fit
+    assert fit.slope_lower <= math.log(3) <= fit.slope_upper, fit
+    assert fit.slope_lower > 0
 
 
 def test_pipeline_runs_end_to_end_and_labels_every_log(tmp_path: Path) -> None:
