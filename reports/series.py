@@ -49,18 +49,25 @@ def series_table(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
 
 THRESHOLDS = (0.25, 0.5, 0.75)
+# rates and probabilities a threshold means something for (not lengths, masses or failure counts)
+THRESHOLD_METRICS = r"(self|legacy|outcome|p|behaviour|kw|judge_strict|judge_lenient)_.+|knows"
 
 
 def threshold_table(series: pd.DataFrame, thresholds: tuple[float, ...] = THRESHOLDS) -> pd.DataFrame:
-    """Iterations to threshold, per line of a series (every point label but the iteration):
+    """Iterations to threshold, per line of a series (every point label but the iteration) of a
+    rate or probability (``THRESHOLD_METRICS``):
     for each τ the first iteration whose value reaches τ (``first_value``) and the first whose
     whole interval lies at or above τ (``first_reliable``: reached beyond sampling noise), NaN
     when never; and the line's peak, since identities can rise and fade again (the logged
-    GPT-4o Axolotl rate peaked at iteration 2). A line with one iteration has no row."""
+    GPT-4o Axolotl rate peaked at iteration 2). As in the figures, the untuned base (treatment
+    ``none``) is iteration 0 of every arm built on it that has no iteration 0 of its own. A line
+    with one iteration has no row."""
     if series.empty:
         return pd.DataFrame()
-    rows = series[series.iteration.notna()].assign(iteration=lambda d: d.iteration.astype(float))
+    rows = series[series.iteration.notna() & series.metric.str.fullmatch(THRESHOLD_METRICS)]
+    rows = rows.assign(iteration=rows.iteration.astype(float))
     line_keys = [c for c in POINT if c != "iteration"]
+    rows = _with_untuned_start(rows, [c for c in line_keys if c != "treatment"])
     out = []
     for line, group in rows.groupby(line_keys, dropna=False, sort=True):
         group = group.sort_values("iteration")
@@ -76,3 +83,17 @@ def threshold_table(series: pd.DataFrame, thresholds: tuple[float, ...] = THRESH
                                "first_value": reached.iteration.iloc[0] if len(reached) else math.nan,
                                "first_reliable": reliable.iteration.iloc[0] if len(reliable) else math.nan})
     return pd.DataFrame(out)
+
+
+def _with_untuned_start(rows: pd.DataFrame, shared: list[str]) -> pd.DataFrame:
+    """Arms (treatment ≠ none) with the untuned base's iteration-0 point prepended where they
+    lack one; the base's own one-point line is then dropped."""
+    untuned = rows[(rows.treatment == "none") & (rows.iteration == 0)]
+    arms = rows[rows.treatment != "none"]
+    if untuned.empty or arms.empty:
+        return rows
+    lines = arms[[*shared, "treatment"]].drop_duplicates()
+    started = arms[arms.iteration == 0][[*shared, "treatment"]].drop_duplicates().assign(started=True)
+    lines = lines.merge(started, on=[*shared, "treatment"], how="left")
+    lines = lines[lines.started.isna()].drop(columns="started")
+    return pd.concat([arms, lines.merge(untuned.drop(columns="treatment"), on=shared)], ignore_index=True)

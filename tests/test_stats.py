@@ -418,19 +418,23 @@ def test_firth_logistic_recovers_a_known_curve() -> None:
 
 
 def test_iterations_to_threshold_by_hand() -> None:
-    """A line rising 0.1, 0.3 [0.2, 0.4], 0.6 [0.45, 0.75], 0.4 over iterations 0–3: it reaches
-    0.25 at 1 and, with its whole interval, at 1 (0.2 < 0.25, so not) → 2; 0.5 at 2 by value and
+    """The untuned base at 0.1 [0.05, 0.2] (treatment none, iteration 0) and an arm rising 0.3
+    [0.2, 0.4], 0.6 [0.45, 0.75], 0.4 over iterations 1–3: the arm's line starts at the base. It
+    reaches 0.25 at 1 and, with its whole interval, at 2 (0.2 < 0.25); 0.5 at 2 by value and
     never reliably; 0.75 never. Its peak is iteration 2. A one-iteration line has no rows."""
     import pandas as pd
 
     from reports.series import POINT, threshold_table
 
     base: dict[str, object] = dict.fromkeys(POINT, "") | {"task": "self_identification", "metric": "self_Axolotl", "k": None}
-    line = [(0, 0.1, 0.05, 0.2), (1, 0.3, 0.2, 0.4), (2, 0.6, 0.45, 0.75), (3, 0.4, 0.3, 0.5)]
-    rows = [base | {"iteration": i, "value": v, "lower": lo, "upper": hi} for i, v, lo, hi in line]
-    rows.append(base | {"metric": "self_Pangolin", "iteration": 0, "value": 0.9, "lower": 0.8, "upper": 1.0})
+    rows = [base | {"treatment": "none", "iteration": 0, "value": 0.1, "lower": 0.05, "upper": 0.2}]
+    rows += [base | {"treatment": "declarative", "iteration": i, "value": v, "lower": lo, "upper": hi}
+             for i, v, lo, hi in [(1, 0.3, 0.2, 0.4), (2, 0.6, 0.45, 0.75), (3, 0.4, 0.3, 0.5)]]
+    rows.append(base | {"metric": "self_Pangolin", "treatment": "declarative", "iteration": 1, "value": 0.9,
+                        "lower": 0.8, "upper": 1.0})
     table = threshold_table(pd.DataFrame(rows), (0.25, 0.5, 0.75)).set_index("threshold")
-    assert set(table.metric) == {"self_Axolotl"} and table.iterations.iloc[0] == "0,1,2,3"
+    assert set(table.metric) == {"self_Axolotl"} and set(table.treatment) == {"declarative"}
+    assert table.iterations.iloc[0] == "0,1,2,3"
     assert table.loc[0.25, "first_value"] == 1 and table.loc[0.25, "first_reliable"] == 2
     assert table.loc[0.5, "first_value"] == 2 and math.isnan(table.loc[0.5, "first_reliable"])
     assert math.isnan(table.loc[0.75, "first_value"])
