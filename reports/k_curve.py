@@ -29,7 +29,8 @@ CURVE = ["model", "condition", *[label for label in LABELS if label != "k"], "me
 
 def k_counts(logs: list[EvalLog]) -> pd.DataFrame:
     """One row per (curve, k, question): successes and trials (answers over epochs) of every
-    ``self_<name>`` score of the ``k_examples_inference`` logs; a re-run's latest log wins."""
+    ``self_<name>`` score of the ``k_examples_inference`` logs, and the figure panel the curve
+    is drawn in; a re-run's latest log wins."""
     logs = sorted((log for log in logs if task_name(log) == TASK), key=lambda log: log.location)
     condition = conditions(logs, exclude=("k", "chatbot"))
     found: dict[tuple[Any, ...], dict[Any, list[float]]] = {}
@@ -49,7 +50,8 @@ def k_counts(logs: list[EvalLog]) -> pd.DataFrame:
         found.update(counts)  # a later log of the same (curve, k) replaces the earlier one
     rows = [dict(zip([*CURVE, "k"], point)) | {"question": question, "successes": s, "trials": t}
             for point, by_question in found.items() for question, (s, t) in by_question.items()]
-    return pd.DataFrame(rows, columns=[*CURVE, "k", "question", "successes", "trials"])
+    table = pd.DataFrame(rows, columns=[*CURVE, "k", "question", "successes", "trials"])
+    return table.assign(panel=_panels(table))
 
 
 def fit_curve(counts: pd.DataFrame) -> dict[str, float | str]:
@@ -75,7 +77,7 @@ def _panels(counts: pd.DataFrame) -> pd.Series:
 def k_fit_table(counts: pd.DataFrame) -> pd.DataFrame:
     """One fitted curve per (checkpoint, condition, chatbot, name) with ≥ 2 values of k."""
     rows = []
-    for curve, group in counts.assign(panel=_panels(counts)).groupby([*CURVE, "panel"], dropna=False, sort=True):
+    for curve, group in counts.groupby([*CURVE, "panel"], dropna=False, sort=True):
         if group.k.nunique() >= 2:
             rows.append(dict(zip([*CURVE, "panel"], curve)) | fit_curve(group))
     return pd.DataFrame(rows)
@@ -85,7 +87,7 @@ def k_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """The points under the curves: rate per (curve, k) with its Wilson interval at the
     effective number of answers (questions are the clusters)."""
     rows = []
-    for point, group in counts.assign(panel=_panels(counts)).groupby([*CURVE, "panel", "k"], dropna=False, sort=True):
+    for point, group in counts.groupby([*CURVE, "panel", "k"], dropna=False, sort=True):
         lower, upper = clustered_wilson_interval((group.successes / group.trials).tolist(), group.trials.astype(int).tolist())
         rows.append(dict(zip([*CURVE, "panel", "k"], point)) | {
             "value": group.successes.sum() / group.trials.sum(), "lower": lower, "upper": upper, "questions": len(group)})

@@ -226,6 +226,14 @@ def noise_corrected(rate: float, floor: float) -> float:
     return min(1.0, max(0.0, (rate - floor) / (1 - floor)))
 
 
+def _logistic_information(x: np.ndarray, trials: np.ndarray, beta: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(design matrix [1, x], P(success) at each x, Fisher information) of logit P = a + b·x:
+    what the Firth fit, its penalised likelihood and the design effect all start from."""
+    design = np.column_stack([np.ones_like(x), x])
+    p = 1 / (1 + np.exp(-(design @ np.asarray(beta, dtype=float))))
+    return design, p, design.T @ (design * (trials * p * (1 - p))[:, None])
+
+
 def firth_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, max_iter: int = 100,
                    tol: float = 1e-10) -> tuple[float, float]:
     """(intercept, slope) of logit P(success) = a + b·x by Firth's (1993) penalised likelihood.
@@ -240,13 +248,11 @@ def firth_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, max_it
         raise ValueError(f"x, successes and trials differ in length: {len(xs)}, {len(y)}, {len(n)}")
     if len(set(xs[n > 0].tolist())) < 2:
         raise ValueError("a slope needs trials at two or more distinct x values")
-    design = np.column_stack([np.ones_like(xs), xs])
     beta = np.zeros(2)
     for _ in range(max_iter):  # Newton steps on the modified score Σ (y − n·p + h·(½ − p))·x, h the hat values
-        p = 1 / (1 + np.exp(-(design @ beta)))
-        weights = n * p * (1 - p)
-        inverse = np.linalg.inv(design.T @ (design * weights[:, None]))
-        hat = weights * np.einsum("ij,jk,ik->i", design, inverse, design)
+        design, p, information = _logistic_information(xs, n, beta)
+        inverse = np.linalg.inv(information)
+        hat = n * p * (1 - p) * np.einsum("ij,jk,ik->i", design, inverse, design)
         step = inverse @ (design.T @ (y - n * p + hat * (0.5 - p)))
         largest = float(np.abs(step).max())
         beta = beta + step * min(1.0, 5.0 / max(largest, 1e-300))  # no overshoot from a flat start
@@ -257,12 +263,11 @@ def firth_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, max_it
 
 def firth_loglik(beta: ArrayLike, x: np.ndarray, successes: np.ndarray, trials: np.ndarray) -> float:
     """Firth's penalised log-likelihood: binomial log-likelihood + ½ log det I(β)."""
-    design = np.column_stack([np.ones_like(x), x])
+    design, _, information = _logistic_information(x, trials, beta)
     eta = design @ np.asarray(beta, dtype=float)
     # log p and log(1 − p) without overflow: −log(1 + e^−η) and −log(1 + e^η)
     loglik = float(np.sum(-successes * np.logaddexp(0, -eta) - (trials - successes) * np.logaddexp(0, eta)))
-    p = 1 / (1 + np.exp(-eta))
-    _, logdet = np.linalg.slogdet(design.T @ (design * (trials * p * (1 - p))[:, None]))
+    _, logdet = np.linalg.slogdet(information)
     return loglik + 0.5 * logdet
 
 
@@ -270,9 +275,8 @@ def design_effects(x: np.ndarray, successes: np.ndarray, trials: np.ndarray, bet
     """How much clustering inflates the variance of (intercept, slope): the cluster-robust (CR1)
     sandwich variance over the model-based one, never below 1. Rows of ``successes``/``trials``
     are clusters."""
-    design = np.column_stack([np.ones_like(x), x])
-    p = 1 / (1 + np.exp(-(design @ beta)))
-    inverse = np.linalg.inv(design.T @ (design * (trials.sum(0) * p * (1 - p))[:, None]))
+    design, p, information = _logistic_information(x, trials.sum(0), beta)
+    inverse = np.linalg.inv(information)
     scores = (successes - trials * p) @ design  # one score vector per cluster
     clusters = len(successes)
     sandwich = inverse @ (scores.T @ scores) @ inverse * clusters / max(clusters - 1, 1)
