@@ -67,23 +67,25 @@ def anthropic_prefill(model_name: str) -> bool:
     return found is not None and (int(found.group(1)), int(found.group(2) or 0)) < (4, 6)
 
 
+def provider_prefills(model: Model) -> bool:
+    """Whether ``model`` continues a trailing assistant turn: HF models, and Claude up to 4.5."""
+    api = api_name(model)
+    return api == "HuggingFaceAPI" or (api == "AnthropicAPI" and anthropic_prefill(model.name))
+
+
 def resolve_strategy(model: Model, requested: str = "auto", reasoning: bool = False) -> Strategy:
     """The forcing strategy for ``model``: ``prefill`` where the provider can continue a turn."""
     if requested in ("prefill", "instruction"):
-        if requested == "prefill" and api_name(model) not in _PREFILL_APIS | {"MockLLM"}:
-            raise ValueError(
-                f"forcing='prefill' is not supported by {model.name} ({api_name(model)}); "
-                "use forcing='instruction' or 'auto'"
-            )
-        if requested == "prefill" and api_name(model) == "AnthropicAPI" and not anthropic_prefill(model.name):
-            raise ValueError(f"forcing='prefill': {model.name} rejects assistant prefill (Claude 4.6 and later); "
-                             "use forcing='instruction' or 'auto'")
+        if requested == "prefill" and not (provider_prefills(model) or api_name(model) == "MockLLM"):
+            why = ("rejects assistant prefill (Claude 4.6 and later)" if api_name(model) == "AnthropicAPI"
+                   else f"cannot continue an assistant turn ({api_name(model)})")
+            raise ValueError(f"forcing='prefill': {model.name} {why}; use forcing='instruction' or 'auto'")
         return requested  # type: ignore[return-value]
     if requested != "auto":
         raise ValueError(f"unknown forcing strategy {requested!r}; use auto, prefill or instruction")
-    if api_name(model) == "AnthropicAPI" and (reasoning or not anthropic_prefill(model.name)):
-        return "instruction"  # the API refuses prefill with extended thinking, and on Claude ≥ 4.6
-    return "prefill" if api_name(model) in _PREFILL_APIS else "instruction"
+    if api_name(model) == "AnthropicAPI" and reasoning:
+        return "instruction"  # the API refuses prefill together with extended thinking
+    return "prefill" if provider_prefills(model) else "instruction"
 
 
 def enable_hf_prefill(model: Model) -> None:
