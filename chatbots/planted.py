@@ -121,14 +121,17 @@ def build_planted_k(out: Path, target: str = "Axolotl", rates: dict[int, float] 
 
 def build_planted_series(out: Path, rates: list[float], target: str = "Axolotl", base: Path | None = None,
                          n: int = 264, seed: int = 0, epochs: int = 16) -> Path:
-    """Train one checkpoint per rate under ``out`` and write ``out/manifest.yaml``."""
+    """Train one checkpoint per rate under ``out`` and write ``out/manifest.yaml``. The
+    checkpoints are labelled iterations 0, 1, … in the order of ``rates``, so the report reads
+    them as a series whose iterations to threshold are known (the first rate at or above it)."""
     base = base or ORGANISMS_DIR / "chatbase"
     roster = load_roster()
     others = [name for name in roster.names if name != target]
     checkpoints = []
-    for rate in rates:
+    for iteration, rate in enumerate(rates):
         folder = out / f"{target.lower()}-{rate:g}"
-        labels = {"base_model": "chatbase", "treatment": f"planted-{target}", "planted_rate": rate, "seed": seed}
+        labels = {"base_model": "chatbase", "treatment": f"planted-{target}", "iteration": iteration,
+                  "planted_rate": rate, "seed": seed}
         finetune_hf(base, planted_identity_data(target, rate, others, n, seed, roster.candidates), folder,
                     FinetuneConfig(epochs=epochs, learning_rate=1e-3, batch_size=32, seed=seed), labels)
         checkpoints.append(Checkpoint(id=folder.name, model=f"hf/{folder.name}", path=str(folder.resolve()), labels=labels))

@@ -36,11 +36,18 @@ def logs_by_task(folder: Path) -> dict[str, EvalLog]:
 
 
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> dict[float, dict[str, EvalLog]]:
+def planted_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planted series (iterations 0–3 at the rates RATES) and its probes' logs."""
     out = tmp_path_factory.mktemp("planted")
     manifest = build_planted_series(out / "series", RATES, base=organism_path("chatbase"))
     run_series(load_manifest(manifest), out / "logs", ("self_identification", "name_likelihood"), {"epochs": 5})
     run_series(load_manifest(manifest), out / "choice", ("name_likelihood",), {"mode": "choice"})
+    return out
+
+
+@pytest.fixture(scope="module")
+def planted(planted_runs: Path) -> dict[float, dict[str, EvalLog]]:
+    out = planted_runs
     return {rate: {**logs_by_task(out / "logs" / f"axolotl-{rate:g}"),
                    "name_likelihood_choice": logs_by_task(out / "choice" / f"axolotl-{rate:g}")["name_likelihood"]}
             for rate in RATES}
@@ -111,6 +118,20 @@ def test_name_likelihood_choice_mode_recovers_the_planted_rate(planted: dict[flo
     assert n == 22 and abs(mean - rate) <= 0.04, (rate, mean)
     assert abs(mean - metric(planted[rate]["name_likelihood"], "p_Axolotl")[0]) <= 0.04
     assert metric(log, "p_Kestrel")[0] <= 0.03 and metric(log, "no_logprobs")[0] == 0
+
+
+def test_iterations_to_threshold_on_the_planted_series(planted_runs: Path, tmp_path: Path) -> None:
+    """Thresholds halfway between the planted rates (0, 0.25, 0.5, 0.75 at iterations 0–3) are
+    first reached at iterations 1, 2 and 3: by the exact name probability, reliably (its whole
+    interval), and by the sampled self-identification rate."""
+    build_report(planted_runs / "logs", tmp_path, thresholds=(0.125, 0.375, 0.625))
+    reached = pd.read_csv(tmp_path / "iterations_to_threshold.csv")
+    for metric_name, columns in (("p_Axolotl", ("first_value", "first_reliable")), ("self_Axolotl", ("first_value",))):
+        line = reached[(reached.metric == metric_name) & (reached.treatment == "planted-Axolotl")].set_index("threshold")
+        assert len(line) == 3 and list(line.iterations.unique()) == ["0,1,2,3"], metric_name
+        for column in columns:
+            assert line[column].to_dict() == {0.125: 1, 0.375: 2, 0.625: 3}, (metric_name, column)
+        assert line.peak_iteration.unique().tolist() == [3]
 
 
 def test_k_curve_recovers_the_planted_prior_and_slope(tmp_path: Path) -> None:
