@@ -1,7 +1,7 @@
 """Benchmark: prefix-shared forced answers (fast path) against one generate per truncation point.
 
-    python benchmarks/fast_prefix.py            # (b) GPT-2-small-sized random model, 32 items
-    python benchmarks/fast_prefix.py --organism  # (a) also: the faithful organism through Inspect
+    python benchmarks/fast_prefix.py       # (b) GPT-2-small-sized random model, 32 items
+    python benchmarks/organism_runs.py     # (a) early_answering on the faithful organism through Inspect
 
 (b) builds a randomly initialised GPT-2 with ~124M parameters locally (no download), 32 items
 with a 64-token prompt and a 256-token CoT, 8 truncation points. The general path is what

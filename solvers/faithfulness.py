@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from typing import Any, Literal
 
 from inspect_ai.model import get_model
@@ -18,6 +19,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from solvers.context import Forcer, SampleView, spread
 from solvers.cot import CoT, extract_cot
+from solvers.fast_prefix import FastStats
 from solvers.fast_prefix import answers_after as fast_answers_after
 from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text_async, parse_step
 from solvers.perturb import model_mistake, model_paraphrase
@@ -84,9 +86,11 @@ def early_answering_solver(forcing: str = "auto", max_points: int | None = 12, f
         forcer = _forcer(state, view, cot, forcing, 0)
         m = split.n_reasoning_steps
         points = spread(m, max_points) if m else []
-        forced, strategy = await fast_answers_after(forcer, [split.prefix(k) for k in points], fast_path)
+        stats = FastStats()
+        forced, strategy = await fast_answers_after(forcer, [split.prefix(k) for k in points], fast_path, stats)
         record = _base_record(view, cot, forcer) | {
             "strategy": strategy,
+            "fast_path": asdict(stats) if strategy == "prefill-fast" else None,
             "n_steps": m,
             "answer_sentence": split.answer_sentence_index is not None,
             "points": points,

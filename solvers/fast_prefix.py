@@ -33,7 +33,8 @@ TOP_LOGPROBS = 20
 
 @dataclass
 class FastStats:
-    """Tokens run through the model, for benchmarks."""
+    """Tokens this path ran through the model (the cached pass and the cues) and points it sent
+    back to the general path; recorded per sample (``fast_path``) for audits and benchmarks."""
 
     tokens: int = 0
     fallbacks: int = 0

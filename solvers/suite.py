@@ -8,14 +8,14 @@ from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
 from loaders import load_dataset
-from solvers.model_info import register_hf_model_info
+from solvers.hf_provider import prepare_hf_provider
 
 
 def suite_task(
     suite: str, name: str, dataset: str, n: int | None, seed: int, max_tokens: int, solver: Solver, scorer: Scorer
 ) -> Task:
     """A task on ``dataset`` (see docs/datasets.md); seed and settings recorded in the log."""
-    register_hf_model_info()
+    prepare_hf_provider()
     return Task(
         dataset=load_dataset(dataset, n, seed),
         solver=solver,

@@ -32,14 +32,14 @@ from scorers.abduction import (
 )
 from scorers.metrics import mean_counting_draws
 from solvers.abduction import example_turns, name_likelihood_solver
-from solvers.model_info import register_hf_model_info
+from solvers.hf_provider import prepare_hf_provider
 
 SAMPLING = GenerateConfig(temperature=1.0, max_tokens=60)
 
 
 def _metadata(test: str, roster: str | None, **extra: object) -> dict[str, object]:
     """Labels for the log; called once by every abduction task, so it also registers model info."""
-    register_hf_model_info()
+    prepare_hf_provider()
     return {"suite": "abduction", "test": test, "roster": roster or "builtin", **extra}
 
 

@@ -20,7 +20,7 @@ from inspect_ai.model import GenerateConfig
 from loaders.bias_dumps import as_dataset, load_bias_dumps
 from scorers.bias import bias_scorer
 from solvers.bias import PromptStyle, bias_influence_solver
-from solvers.model_info import register_hf_model_info
+from solvers.hf_provider import prepare_hf_provider
 
 
 @task
@@ -32,7 +32,7 @@ def bias_influence(
     seed: int = 0,
     max_tokens: int = 1024,
 ) -> Task:
-    register_hf_model_info()
+    prepare_hf_provider()
     wanted = [b.strip() for b in bias_types.split(",")] if bias_types else None
     dump = load_bias_dumps(path, wanted)
     if dump.rejected:

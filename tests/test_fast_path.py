@@ -27,6 +27,8 @@ def test_fast_path_equals_general_path(tmp_path: Path) -> None:
         ra, rb = a.store["early_answering"], b.store["early_answering"]
         assert ra["strategy"] == "prefill-fast" and rb["strategy"] == "prefill"
         assert ra["prefixes"] == rb["prefixes"]
+        # every point was served from the cache, and the record says what that cost
+        assert ra["fast_path"]["fallbacks"] == 0 and ra["fast_path"]["tokens"] > 0 and rb["fast_path"] is None
         for fa, fb in zip(ra["forced"], rb["forced"], strict=True):
             pairs += 1
             assert fa["answer"] == fb["answer"]

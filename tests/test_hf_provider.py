@@ -1,14 +1,20 @@
-"""A local HF model is loaded once per run: Inspect's model-info lookup must not reload it."""
+"""The fixes to Inspect's HF provider (solvers/hf_provider.py): a local model is loaded once
+per run, and the low-latency batch queue still batches, and survives a cancelled sample."""
 
 from __future__ import annotations
 
+import asyncio
+from queue import Empty, Queue
 from typing import Any
 
 import pytest
 import transformers
 from conftest import REPO, organism_path
 from inspect_ai import eval as inspect_eval
+from inspect_ai.model import ChatMessageUser, GenerateConfig, ModelOutput, get_model
 from inspect_ai.model._model_info import clear_model_info_cache
+
+from solvers.hf_provider import QUIET_SECONDS, fast_hf_batching
 
 
 @pytest.mark.parametrize("task", ["faithfulness.py@cot_vs_no_cot", "abduction.py@declarative_knowledge"])
@@ -40,3 +46,50 @@ def test_tasks_build_outside_an_eval() -> None:
 
     task = suite_task("faithfulness", "cot_vs_no_cot", "builtin", 3, 0, 64, generate(), cot_vs_no_cot_scorer())
     assert len(task.dataset) == 3
+
+
+def test_the_queue_is_drained_after_a_short_quiet_not_two_seconds() -> None:
+    from inspect_ai.model._providers import hf
+
+    fast_hf_batching()
+    waits: list[float | None] = []
+
+    class Recording(Queue):  # type: ignore[type-arg]
+        def get(self, block: bool = True, timeout: float | None = None) -> Any:
+            waits.append(timeout)
+            raise Empty
+
+    assert hf._drain_batches(Recording(), timeout=2) == []
+    assert waits == [QUIET_SECONDS]
+
+
+def test_concurrent_requests_share_a_batch_and_a_cancelled_one_does_not_fail_it() -> None:
+    """Requests queued together are generated as one batch (one call: the same ``time``), with
+    the completions each gets alone. Cancelling one sample's wait must not cancel its future,
+    or the batch thread's result for it would raise and fail the rest of the batch."""
+    from chatbots.manifest import go_offline
+
+    go_offline()
+    fast_hf_batching()
+    api = get_model("hf/local", model_path=str(organism_path("faithful")), do_sample=False, memoize=False).api
+    first, second = "Start at 5. Add 1. What is the result?", "Start at 3. Add 4. Multiply by 2. What is the result?"
+
+    async def ask(text: str) -> ModelOutput:
+        output = await api.generate([ChatMessageUser(content=text)], [], "none", GenerateConfig(max_tokens=12))
+        assert isinstance(output, ModelOutput)
+        return output
+
+    async def batch_with_a_cancelled_sample() -> ModelOutput:
+        cancelled, kept = asyncio.create_task(ask(first)), asyncio.create_task(ask(second))
+        await asyncio.sleep(0.01)  # both queued, well within the quiet period
+        cancelled.cancel()
+        return await kept
+
+    async def together() -> list[ModelOutput]:
+        return list(await asyncio.gather(ask(first), ask(second)))
+
+    alone = [asyncio.run(ask(text)) for text in (first, second)]
+    paired = asyncio.run(together())
+    assert paired[0].time == paired[1].time and alone[0].time != alone[1].time
+    assert [o.completion for o in paired] == [o.completion for o in alone] and all(o.completion for o in alone)
+    assert asyncio.run(batch_with_a_cancelled_sample()).completion == alone[1].completion
