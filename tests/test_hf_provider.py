@@ -4,7 +4,6 @@ per run, and the low-latency batch queue still batches, and survives a cancelled
 from __future__ import annotations
 
 import asyncio
-from queue import Empty, Queue
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessageUser, GenerateConfig, ModelOutput, get_model
 from inspect_ai.model._model_info import clear_model_info_cache
 
-from solvers.hf_provider import QUIET_SECONDS, fast_hf_batching
+from solvers.hf_provider import fast_hf_batching, samples
 
 
 @pytest.mark.parametrize("task", ["faithfulness.py@cot_vs_no_cot", "abduction.py@declarative_knowledge"])
@@ -48,19 +47,36 @@ def test_tasks_build_outside_an_eval() -> None:
     assert len(task.dataset) == 3
 
 
-def test_the_queue_is_drained_after_a_short_quiet_not_two_seconds() -> None:
-    from inspect_ai.model._providers import hf
+def test_only_greedy_requests_take_the_fast_queue() -> None:
+    from functools import partial
+    from types import SimpleNamespace
 
+    def generate(**kwargs: Any) -> None: ...
+
+    assert not samples(SimpleNamespace(generator=partial(generate, do_sample=False)))
+    assert samples(SimpleNamespace(generator=partial(generate, do_sample=True)))
+    assert samples(SimpleNamespace(generator=partial(generate)))  # transformers' default may sample
+    assert samples(SimpleNamespace(generator=generate))  # unknown: Inspect's queue
+
+
+def test_sampled_runs_repeat_with_the_same_seed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Sampled requests keep Inspect's batching, so two runs seeded alike draw the same answers.
+    66 requests, more than one batch of 32: on the fast queue where batches split, and so which
+    request gets which draws, depends on timing (this test failed when sampled requests took it)."""
+    from chatbots.manifest import go_offline
+
+    go_offline()
     fast_hf_batching()
-    waits: list[float | None] = []
-
-    class Recording(Queue):  # type: ignore[type-arg]
-        def get(self, block: bool = True, timeout: float | None = None) -> Any:
-            waits.append(timeout)
-            raise Empty
-
-    assert hf._drain_batches(Recording(), timeout=2) == []
-    assert waits == [QUIET_SECONDS]
+    completions = []
+    for run in range(2):
+        model = get_model("hf/local", model_path=str(organism_path("chatbase")), memoize=False,
+                          config=GenerateConfig(seed=7, temperature=1.0))
+        [log] = inspect_eval(str(REPO / "tasks" / "abduction.py@self_identification"), model=model, limit=22,
+                             epochs=3, display="none", log_dir=str(tmp_path / str(run)))
+        assert log.status == "success"
+        completions.append(sorted((str(s.id), s.epoch, s.output.completion) for s in log.samples or []))
+    assert len(completions[0]) == 66 and completions[0] == completions[1]
+    assert len({c for _, _, c in completions[0]}) > 1  # it did sample
 
 
 def test_concurrent_requests_share_a_batch_and_a_cancelled_one_does_not_fail_it() -> None:
