@@ -26,9 +26,12 @@ warning: slower, same results).
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import warnings
 from concurrent.futures import Future
+from dataclasses import replace
+from functools import partial
 from queue import Queue
 from threading import Thread
 from typing import Any
@@ -81,6 +84,19 @@ def fast_hf_batching() -> None:
     inspect_generate = module.batched_generate
     greedy: Queue[Any] = Queue()
     worker: list[Thread] = []
+    own_tokenizers: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+    def with_own_tokenizer(input: Any, lane: str) -> Any:
+        # A fast tokenizer keeps its padding setting in shared state: the batch thread enables
+        # padding, then encodes; a call from the event loop in between (token counts, the fast
+        # path) turns it off and the batch comes back ragged. Each batch thread gets its copy.
+        original = input.tokenizer.func
+        key = (id(original), lane)
+        if key not in own_tokenizers:
+            own_tokenizers[key] = (original, copy.deepcopy(original))  # the original pins the id
+        own = own_tokenizers[key][1]
+        return replace(input, tokenizer=partial(own, *input.tokenizer.args, **input.tokenizer.keywords),
+                       decoder=partial(own.batch_decode, *input.decoder.args, **input.decoder.keywords))
 
     def process_greedy() -> None:
         while True:
@@ -92,8 +108,11 @@ def fast_hf_batching() -> None:
             asyncio.get_running_loop()
         except RuntimeError:  # another event loop (trio): Inspect's own polling works there
             return await inspect_generate(input)
-        if samples(input):
+        if not (isinstance(input.tokenizer, partial) and isinstance(input.decoder, partial)):
             return await inspect_generate(input)
+        if samples(input):
+            return await inspect_generate(with_own_tokenizer(input, "inspect"))
+        input = with_own_tokenizer(input, "greedy")
         if not worker:
             worker.append(Thread(target=process_greedy, daemon=True, name="cot-harness-hf-greedy"))
             worker[0].start()

@@ -4,6 +4,7 @@ per run, and the low-latency batch queue still batches, and survives a cancelled
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -109,3 +110,52 @@ def test_concurrent_requests_share_a_batch_and_a_cancelled_one_does_not_fail_it(
     assert paired[0].time == paired[1].time and alone[0].time != alone[1].time
     assert [o.completion for o in paired] == [o.completion for o in alone] and all(o.completion for o in alone)
     assert asyncio.run(batch_with_a_cancelled_sample()).completion == alone[1].completion
+
+
+class _SlowEncoding:
+    """A fast tokenizer's backend that pauses before encoding a batch: it widens the window in
+    which another thread's call can change the shared padding setting."""
+
+    def __init__(self, inner: Any) -> None:
+        self.__dict__["inner"] = inner
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.inner, name, value)
+
+    def encode_batch(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args[0]) > 1:
+            time.sleep(0.3)
+        return self.inner.encode_batch(*args, **kwargs)
+
+
+def test_tokenising_on_the_event_loop_does_not_unpad_a_running_batch() -> None:
+    """The batch thread sets padding on the tokenizer and then encodes; tokenising a single
+    text meanwhile (as token counts and the fast path do on the event loop) switches padding
+    off. The batch thread's own tokenizer copy keeps ragged batches from reaching the model
+    (this test failed with the shared tokenizer: "Unable to create tensor")."""
+    from chatbots.manifest import go_offline
+
+    go_offline()
+    fast_hf_batching()
+    api: Any = get_model("hf/local", model_path=str(organism_path("faithful")), do_sample=False, memoize=False).api
+    api.tokenizer._tokenizer = _SlowEncoding(api.tokenizer._tokenizer)
+    questions = ["Start at 3. What is the result?", "Start at 3. Add 4. Multiply by 2. Subtract 5. What is the result?"]
+
+    async def ask(text: str) -> ModelOutput:
+        output = await api.generate([ChatMessageUser(content=text)], [], "none", GenerateConfig(max_tokens=8))
+        assert isinstance(output, ModelOutput)
+        return output
+
+    async def run() -> list[ModelOutput]:
+        batch = asyncio.gather(*(ask(q) for q in questions))
+        await asyncio.sleep(0.15)  # the batch thread is inside its (slowed) encode
+        api.tokenizer("a token count", add_special_tokens=False)
+        return list(await batch)
+
+    outputs = asyncio.run(run())
+    assert all(o.completion for o in outputs)
