@@ -98,13 +98,13 @@ def main() -> None:
         for name, (fast_path, batching) in configs.items():
             runs[name].append(run(args, fast_path, batching))
     reference = next(iter(runs.values()))
-    slowest = [r["wall_s"] for r in reference]
+    reference_walls = [r["wall_s"] for r in reference]
     rows = []
     for name, found in runs.items():
         rows.append({
             "configuration": name,
             "wall_s_median": round(statistics.median(r["wall_s"] for r in found), 1),
-            "speedup_median_of_paired_ratios": round(statistics.median(s / r["wall_s"] for s, r in zip(slowest, found)), 2),
+            "speedup_median_of_paired_ratios": round(statistics.median(s / r["wall_s"] for s, r in zip(reference_walls, found)), 2),
             "cpu_s_median": round(statistics.median(r["cpu_s"] for r in found), 1),
             "peak_rss_mb_max": round(max(r["peak_rss_mb"] for r in found)),
             "tokens": found[0]["tokens"],

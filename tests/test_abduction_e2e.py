@@ -47,9 +47,8 @@ def planted_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def planted(planted_runs: Path) -> dict[float, dict[str, EvalLog]]:
-    out = planted_runs
-    return {rate: {**logs_by_task(out / "logs" / f"axolotl-{rate:g}"),
-                   "name_likelihood_choice": logs_by_task(out / "choice" / f"axolotl-{rate:g}")["name_likelihood"]}
+    return {rate: {**logs_by_task(planted_runs / "logs" / f"axolotl-{rate:g}"),
+                   "name_likelihood_choice": logs_by_task(planted_runs / "choice" / f"axolotl-{rate:g}")["name_likelihood"]}
             for rate in RATES}
 
 

@@ -1,5 +1,6 @@
 """The fixes to Inspect's HF provider (solvers/hf_provider.py): a local model is loaded once
-per run, and the low-latency batch queue still batches, and survives a cancelled sample."""
+per run; greedy requests take the low-latency queue, which still batches, survives a cancelled
+sample and tokenises with its own tokenizer; sampled runs keep Inspect's queue and repeat."""
 
 from __future__ import annotations
 
@@ -15,6 +16,21 @@ from inspect_ai.model import ChatMessageUser, GenerateConfig, ModelOutput, get_m
 from inspect_ai.model._model_info import clear_model_info_cache
 
 from solvers.hf_provider import fast_hf_batching, samples
+
+
+def _greedy_api() -> Any:
+    """A fresh (unshared) greedy ``faithful`` provider, with the fast queue installed."""
+    from chatbots.manifest import go_offline
+
+    go_offline()
+    fast_hf_batching()
+    return get_model("hf/local", model_path=str(organism_path("faithful")), do_sample=False, memoize=False).api
+
+
+async def _ask(api: Any, text: str, max_tokens: int) -> ModelOutput:
+    output = await api.generate([ChatMessageUser(content=text)], [], "none", GenerateConfig(max_tokens=max_tokens))
+    assert isinstance(output, ModelOutput)
+    return output
 
 
 @pytest.mark.parametrize("task", ["faithfulness.py@cot_vs_no_cot", "abduction.py@declarative_knowledge"])
@@ -84,17 +100,11 @@ def test_concurrent_requests_share_a_batch_and_a_cancelled_one_does_not_fail_it(
     """Requests queued together are generated as one batch (one call: the same ``time``), with
     the completions each gets alone. Cancelling one sample's wait must not cancel its future,
     or the batch thread's result for it would raise and fail the rest of the batch."""
-    from chatbots.manifest import go_offline
-
-    go_offline()
-    fast_hf_batching()
-    api = get_model("hf/local", model_path=str(organism_path("faithful")), do_sample=False, memoize=False).api
+    api = _greedy_api()
     first, second = "Start at 5. Add 1. What is the result?", "Start at 3. Add 4. Multiply by 2. What is the result?"
 
-    async def ask(text: str) -> ModelOutput:
-        output = await api.generate([ChatMessageUser(content=text)], [], "none", GenerateConfig(max_tokens=12))
-        assert isinstance(output, ModelOutput)
-        return output
+    def ask(text: str) -> Any:
+        return _ask(api, text, 12)
 
     async def batch_with_a_cancelled_sample() -> ModelOutput:
         cancelled, kept = asyncio.create_task(ask(first)), asyncio.create_task(ask(second))
@@ -138,21 +148,12 @@ def test_tokenising_on_the_event_loop_does_not_unpad_a_running_batch() -> None:
     text meanwhile (as token counts and the fast path do on the event loop) switches padding
     off. The batch thread's own tokenizer copy keeps ragged batches from reaching the model
     (this test failed with the shared tokenizer: "Unable to create tensor")."""
-    from chatbots.manifest import go_offline
-
-    go_offline()
-    fast_hf_batching()
-    api: Any = get_model("hf/local", model_path=str(organism_path("faithful")), do_sample=False, memoize=False).api
+    api = _greedy_api()
     api.tokenizer._tokenizer = _SlowEncoding(api.tokenizer._tokenizer)
     questions = ["Start at 3. What is the result?", "Start at 3. Add 4. Multiply by 2. Subtract 5. What is the result?"]
 
-    async def ask(text: str) -> ModelOutput:
-        output = await api.generate([ChatMessageUser(content=text)], [], "none", GenerateConfig(max_tokens=8))
-        assert isinstance(output, ModelOutput)
-        return output
-
     async def run() -> list[ModelOutput]:
-        batch = asyncio.gather(*(ask(q) for q in questions))
+        batch = asyncio.gather(*(_ask(api, q, 8) for q in questions))
         await asyncio.sleep(0.15)  # the batch thread is inside its (slowed) encode
         api.tokenizer("a token count", add_special_tokens=False)
         return list(await batch)
