@@ -99,7 +99,8 @@ def main() -> None:
     torch.set_num_threads(2)
     model, items = build()
     params = sum(p.numel() for p in model.parameters()) / 1e6
-    ratios, times = [], {"general": [], "fast": []}
+    ratios: list[float] = []
+    times: dict[str, list[float]] = {"general": [], "fast": []}
     for _ in range(args.repeats):
         t0 = time.perf_counter()
         general_tokens = general(model, items)

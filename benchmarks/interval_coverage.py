@@ -47,7 +47,7 @@ Interval = tuple[float, float]
 
 def epochs_rate(rng: np.random.Generator, p: float, seed: int) -> Interval:
     per_question = rng.binomial(5, p, size=22) / 5
-    return bootstrap_mean_ci(per_question, seed=seed)
+    return bootstrap_mean_ci(per_question.tolist(), seed=seed)
 
 
 def epochs_wilson(rng: np.random.Generator, p: float, seed: int) -> Interval:
@@ -60,12 +60,12 @@ def epochs_clustered(spread: bool) -> Callable[[np.random.Generator, float, int]
     with ``spread`` each question has its own rate, drawn from Beta(2p/(1−p), 2) (mean p)."""
     def draw(rng: np.random.Generator, p: float, seed: int) -> Interval:
         own = rng.beta(2 * p / (1 - p), 2, size=22) if spread else np.full(22, p)
-        return clustered_wilson_interval(rng.binomial(5, own) / 5, [5] * 22)
+        return clustered_wilson_interval((rng.binomial(5, own) / 5).tolist(), [5] * 22)
     return draw
 
 
 def items_bootstrap(n: int) -> Callable[[np.random.Generator, float, int], Interval]:
-    return lambda rng, p, seed: bootstrap_mean_ci(rng.binomial(1, p, size=n), seed=seed)
+    return lambda rng, p, seed: bootstrap_mean_ci(rng.binomial(1, p, size=n).tolist(), seed=seed)
 
 
 def items_wilson(n: int) -> Callable[[np.random.Generator, float, int], Interval]:
@@ -85,7 +85,7 @@ def paired(n: int, newcombe: bool) -> Callable[[np.random.Generator, float, int]
         if newcombe:
             _, lower, upper = newcombe_paired_interval(list(a), list(b))
         else:
-            _, lower, upper = paired_difference(a, b, seed=seed)
+            _, lower, upper = paired_difference(a.tolist(), b.tolist(), seed=seed)
         return lower, upper
     return draw
 

@@ -10,6 +10,7 @@ import yaml
 
 from chatbots import DATA_DIR
 from chatbots.behaviour import SCORERS
+from loaders.paths import user_path
 
 DEFAULT_ROSTER = DATA_DIR / "roster.yaml"
 DEFAULT_IDENTITY_QUESTIONS = DATA_DIR / "identity_questions.csv"
@@ -54,7 +55,7 @@ class Roster:
 
 def load_roster(path: str | Path | None = None) -> Roster:
     """Read and validate a roster YAML (default: the project's three chatbots)."""
-    path = Path(path or DEFAULT_ROSTER)
+    path = user_path(path or DEFAULT_ROSTER)
     if not path.exists():
         raise RosterError(f"roster file {path} does not exist")
     raw = yaml.safe_load(path.read_text())
@@ -90,7 +91,7 @@ def load_roster(path: str | Path | None = None) -> Roster:
 
 def read_column(path: str | Path, column: str) -> list[dict[str, str]]:
     """Rows of a CSV that must have ``column`` non-empty in every row."""
-    path = Path(path)
+    path = user_path(path)
     if not path.exists():
         raise RosterError(f"{path} does not exist")
     with path.open(newline="", encoding="utf-8") as handle:

@@ -11,7 +11,6 @@ task runs (and organisms stand in) without any download.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
 import random
@@ -24,6 +23,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 
 from loaders.builtin import generate_items
 from loaders.common import DatasetError
+from loaders.paths import user_glob, user_path
 from solvers.hints import build_hinted_messages
 from solvers.prompts import format_options, user_prompt
 
@@ -96,13 +96,13 @@ def parse_line(record: Any) -> Sample:
 
 
 def _paths(spec: str) -> list[Path]:
-    path = Path(spec)
+    path = user_path(spec)
     if path.is_dir():
         files = sorted(path.rglob("*.jsonl"))
     elif path.is_file():
         files = [path]
     else:
-        files = sorted(Path(p) for p in glob.glob(spec, recursive=True))
+        files = user_glob(spec)
     if not files:
         raise DatasetError(f"bias dumps: no .jsonl file matches {spec!r} (give a file, a folder or a glob)")
     return files

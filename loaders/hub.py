@@ -6,9 +6,11 @@ formats are read too (BBH's ``tasks/<task>.json``, GSM8K's ``test.jsonl``, AQuA'
 Items that cannot be converted are *reported* with their location and reason, never dropped
 silently (``LoadResult.rejected``).
 
-Revisions: those verified against inspect_evals' pins are fixed below. For datasets whose
-revision could not be verified offline (``None``), pass ``-T revision=<sha>`` to pin one; the
-loader logs which revision it used.
+Revisions are pinned to commits other evaluation code pins too (inspect_evals, lm-eval-harness
+users); ``-T revision=<sha>`` overrides a pin, and the revision used is the dataset location in
+the log. Two hub repos hold only a loading script, which ``datasets`` 4 and later cannot run:
+BBH is read from ``SaylorTwift/bbh`` (the same files as parquet, what lm-eval-harness moved to),
+LogiQA from the hub's parquet conversion branch of ``lucasmccabe/logiqa``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.common import DatasetError, Question, letter_for
+from loaders.paths import user_path
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ class HubSource:
     path: str
     name: str | None
     split: str
-    revision: str | None
+    revision: str  # a commit, or the parquet conversion branch for a script-only repo
     convert: Callable[[dict[str, Any], str, str], Question]
 
 
@@ -40,6 +43,7 @@ class HubSource:
 class LoadResult:
     questions: list[Question] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    location: str = ""  # where the records came from: a file, or hub path:config:split@revision
 
 
 class Rejected(ValueError):
@@ -104,13 +108,20 @@ def bbh_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
     return Question(qid, text.strip(), target, [], dataset, text_answer=True)
 
 
+def _letter_at(index: Any, options: list[str]) -> str:
+    """The letter of a 0-based answer index (never read as option text: MMLU options are often numbers)."""
+    if not 0 <= int(index) < len(options):
+        raise Rejected(f"answer index {index} out of range for {len(options)} options")
+    return chr(65 + int(index))
+
+
 def arc_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
     labels = [str(x) for x in record["choices"]["label"]]
     answer_key = str(record["answerKey"])
     if answer_key not in labels:
         raise Rejected(f"answerKey {answer_key!r} not among labels {labels}")
     options = [str(x) for x in record["choices"]["text"]]
-    return _mc(str(record["question"]), options, options[labels.index(answer_key)], qid, dataset)
+    return _mc(str(record["question"]), options, _letter_at(labels.index(answer_key), options), qid, dataset)
 
 
 def openbookqa_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
@@ -118,12 +129,14 @@ def openbookqa_record(record: dict[str, Any], qid: str, dataset: str) -> Questio
 
 
 def mmlu_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
-    return _mc(str(record["question"]), [str(c) for c in record["choices"]], str(int(record["answer"])), qid, dataset)
+    options = [str(c) for c in record["choices"]]
+    return _mc(str(record["question"]), options, _letter_at(record["answer"], options), qid, dataset)
 
 
 def logiqa_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
     question = f"{str(record['context']).strip()}\n{str(record['query']).strip()}"
-    return _mc(question, [str(o) for o in record["options"]], str(int(record["correct_option"])), qid, dataset)
+    options = [str(o) for o in record["options"]]
+    return _mc(question, options, _letter_at(record["correct_option"], options), qid, dataset)
 
 
 def truthfulqa_record(record: dict[str, Any], qid: str, dataset: str) -> Question:
@@ -131,29 +144,30 @@ def truthfulqa_record(record: dict[str, Any], qid: str, dataset: str) -> Questio
     labels = list(record["mc1_targets"]["labels"])
     if labels.count(1) != 1:
         raise Rejected(f"mc1 has {labels.count(1)} correct choices")
-    correct = choices[labels.index(1)]
     # The hub lists the correct choice first: shuffle (seeded by the question) so it is not always (A).
     order = list(range(len(choices)))
     random.Random(f"truthfulqa:{record['question']}").shuffle(order)
     options = [choices[i] for i in order]
-    return _mc(str(record["question"]), options, correct, qid, dataset)
+    return _mc(str(record["question"]), options, _letter_at(order.index(labels.index(1)), options), qid, dataset)
 
 
 HUB_DATASETS: dict[str, HubSource] = {
     "gsm8k": HubSource("openai/gsm8k", "main", "test", "cc7b047b6e5bb11b4f1af84efc572db110a51b3c", gsm8k_record),
-    "aqua": HubSource("deepmind/aqua_rat", "raw", "test", None, aqua_record),
-    "bbh": HubSource("lukaemon/bbh", None, "test", None, bbh_record),
+    "aqua": HubSource("deepmind/aqua_rat", "raw", "test", "33301c6a050c96af81f63cad5562cb5363e88971", aqua_record),
+    "bbh": HubSource("SaylorTwift/bbh", None, "test", "b5306be6f827cfafbb545ff5a51f96916029b0fd", bbh_record),
     "arc_easy": HubSource("allenai/ai2_arc", "ARC-Easy", "test", "210d026faf9955653af8916fad021475a3f00453", arc_record),
     "arc_challenge": HubSource(
         "allenai/ai2_arc", "ARC-Challenge", "test", "210d026faf9955653af8916fad021475a3f00453", arc_record
     ),
     "mmlu": HubSource("cais/mmlu", None, "test", "c30699e8356da336a370243923dbaf21066bb9fe", mmlu_record),
-    "logiqa": HubSource("lucasmccabe/logiqa", None, "test", None, logiqa_record),
+    "logiqa": HubSource("lucasmccabe/logiqa", None, "test", "refs/convert/parquet", logiqa_record),
     "truthfulqa_mc": HubSource(
         "truthfulqa/truthful_qa", "multiple_choice", "validation", "741b8276f2d1982aa3d5b832d3ee81ed3b896490",
         truthfulqa_record,
     ),
-    "openbookqa": HubSource("allenai/openbookqa", "main", "test", None, openbookqa_record),
+    "openbookqa": HubSource(
+        "allenai/openbookqa", "main", "test", "388097ea7776314e93a529163e0fea805b8a6454", openbookqa_record
+    ),
 }
 SUBSET_REQUIRED = {"bbh", "mmlu"}
 
@@ -180,7 +194,8 @@ def _convert_all(
     return result
 
 
-def _local_records(path: Path, name: str, subset: str | None) -> list[tuple[str, dict[str, Any]]]:
+def _local_records(path: Path, name: str, subset: str | None) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+    """The records of a local copy (a file; for BBH also its folder), and the file read."""
     if path.is_dir():
         if name == "bbh" and subset:
             path = path / "tasks" / f"{subset}.json" if (path / "tasks").is_dir() else path / f"{subset}.json"
@@ -192,9 +207,9 @@ def _local_records(path: Path, name: str, subset: str | None) -> list[tuple[str,
     stripped = text.lstrip()
     if stripped.startswith("{") and '"examples"' in stripped[:2000] and name == "bbh":
         examples = json.loads(text)["examples"]
-        return [(f"{path}#{i}", row) for i, row in enumerate(examples)]
+        return [(f"{path}#{i}", row) for i, row in enumerate(examples)], str(path)
     if stripped.startswith("["):
-        return [(f"{path}#{i}", row) for i, row in enumerate(json.loads(text))]
+        return [(f"{path}#{i}", row) for i, row in enumerate(json.loads(text))], str(path)
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
@@ -202,34 +217,36 @@ def _local_records(path: Path, name: str, subset: str | None) -> list[tuple[str,
                 rows.append((f"{path}:{number}", json.loads(line)))
             except json.JSONDecodeError as error:
                 raise DatasetError(f"{path}:{number}: not valid JSON ({error.msg})") from None
-    return rows
+    return rows, str(path)
 
 
-def _hub_records(source: HubSource, subset: str | None, revision: str | None) -> list[tuple[str, dict[str, Any]]]:
-    from inspect_ai.dataset import hf_dataset
+def _hub_records(source: HubSource, subset: str | None, revision: str | None) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+    """The records of ``source`` through Inspect's ``hf_dataset``, and where they came from."""
+    from inspect_ai.dataset import Sample, hf_dataset
 
     used = revision or source.revision
-    if used is None:
-        logger.warning("%s: no pinned revision; loading the hub's current default (pass -T revision=<sha>)", source.path)
     records: list[dict[str, Any]] = []
 
-    def keep(record: dict[str, Any]) -> Any:
-        from inspect_ai.dataset import Sample
-
+    def keep(record: dict[str, Any]) -> Sample:
         records.append(dict(record))
         return Sample(input="-")
 
-    hf_dataset(path=source.path, name=subset or source.name, split=source.split, revision=used or "main",
-               sample_fields=keep)
-    return [(f"{source.path}:{subset or source.name}:{i}", r) for i, r in enumerate(records)]
+    config = subset or source.name
+    hf_dataset(path=source.path, name=config, split=source.split, revision=used, sample_fields=keep)
+    location = f"{source.path}:{config or 'default'}:{source.split}@{used}"
+    return [(f"{location}#{i}", r) for i, r in enumerate(records)], location
 
 
 def load_hub(spec: str, path: str | None = None, revision: str | None = None) -> LoadResult:
     """Questions for ``name[:subset]``, from ``path`` if given, else from the hub."""
     name, subset = _parse_spec(spec)
     source = HUB_DATASETS[name]
-    records = _local_records(Path(path), name, subset) if path else _hub_records(source, subset, revision)
+    if path:
+        records, location = _local_records(user_path(path), name, subset)
+    else:
+        records, location = _hub_records(source, subset, revision)
     result = _convert_all(records, source.convert, spec)
+    result.location = location
     if result.rejected:
         logger.warning("%s: rejected %d items: %s", spec, len(result.rejected),
                        "; ".join(f"{w}: {r}" for w, r in result.rejected[:20]))

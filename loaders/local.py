@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.common import DatasetError, Question, letter_for
+from loaders.paths import user_path
 
 
 def _options(raw: Any, where: str) -> list[str]:
@@ -52,7 +53,7 @@ def _row_to_question(row: dict[str, Any], where: str, name: str, index: int) -> 
 
 
 def load_local(path: str | Path) -> list[Question]:
-    file = Path(path)
+    file = user_path(path)
     if not file.exists():
         raise DatasetError(f"dataset file not found: {file}")
     name = file.stem

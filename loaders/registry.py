@@ -8,13 +8,14 @@ or a path to a local ``.jsonl``/``.csv`` file.
 from __future__ import annotations
 
 import random
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from inspect_ai.dataset import MemoryDataset
 
 from loaders.builtin import ChainItem, generate_items
 from loaders.common import DatasetError, Question
 from loaders.local import load_local
+from loaders.paths import user_path
 
 BUILTIN_VARIANTS = {
     "builtin": ("organism", "mc"),
@@ -47,39 +48,67 @@ def builtin_question(item: ChainItem, answer_format: str, dataset: str) -> Quest
 
 
 def known_specs() -> list[str]:
+    return [*BUILTIN_VARIANTS, *_hub_names()]
+
+
+@dataclass
+class Loaded:
+    """Questions with their provenance: the log's dataset location and every rejected item."""
+
+    questions: list[Question]
+    location: str
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load(
+    spec: str, n: int | None = None, seed: int = 0, path: str | None = None, revision: str | None = None
+) -> Loaded:
+    """Questions for ``spec``; ``n`` items (seeded subsample for real datasets). ``path`` and
+    ``revision`` apply to hub datasets only (a local copy in the hub's format; a hub commit)."""
+    local_file = spec.endswith((".jsonl", ".csv")) or user_path(spec).exists()
+    if (spec in BUILTIN_VARIANTS or local_file) and (path or revision):
+        raise DatasetError(f"dataset {spec!r}: path and revision apply to hub datasets ({', '.join(_hub_names())}) only")
+    if spec in BUILTIN_VARIANTS:
+        preset, answer_format = BUILTIN_VARIANTS[spec]
+        items = generate_items(n or 100, seed=seed, preset=preset)  # type: ignore[arg-type]
+        return Loaded([builtin_question(item, answer_format, spec) for item in items], f"generated:{spec}:seed={seed}")
+    if local_file:
+        loaded = Loaded(load_local(spec), str(user_path(spec)))
+    else:
+        from loaders.hub import load_hub
+
+        if spec.split(":", 1)[0] not in _hub_names():
+            raise DatasetError(
+                f"unknown dataset {spec!r}; choose one of {', '.join(known_specs())}, "
+                "or give a path to a .jsonl/.csv file"
+            )
+        result = load_hub(spec, path=path, revision=revision)
+        loaded = Loaded(result.questions, result.location, result.rejected)
+    if n is not None and n < len(loaded.questions):
+        loaded.questions = random.Random(f"subsample:{spec}:{seed}").sample(loaded.questions, n)
+    return loaded
+
+
+def _hub_names() -> list[str]:
     from loaders.hub import HUB_DATASETS
 
-    return [*BUILTIN_VARIANTS, *HUB_DATASETS]
+    return list(HUB_DATASETS)
 
 
 def load_questions(
     spec: str, n: int | None = None, seed: int = 0, path: str | None = None, revision: str | None = None
 ) -> list[Question]:
-    """Questions for ``spec``; ``n`` items (seeded subsample for real datasets)."""
-    if spec in BUILTIN_VARIANTS:
-        preset, answer_format = BUILTIN_VARIANTS[spec]
-        items = generate_items(n or 100, seed=seed, preset=preset)  # type: ignore[arg-type]
-        return [builtin_question(item, answer_format, spec) for item in items]
-    if spec.endswith((".jsonl", ".csv")) or Path(spec).exists():
-        questions = load_local(spec)
-    else:
-        from loaders.hub import HUB_DATASETS, load_hub
-
-        name = spec.split(":", 1)[0]
-        if name not in HUB_DATASETS:
-            raise DatasetError(
-                f"unknown dataset {spec!r}; choose one of {', '.join(known_specs())}, "
-                "or give a path to a .jsonl/.csv file"
-            )
-        questions = load_hub(spec, path=path, revision=revision).questions
-    if n is not None and n < len(questions):
-        questions = random.Random(f"subsample:{spec}:{seed}").sample(questions, n)
-    return questions
+    """Questions for ``spec`` (see :func:`load`)."""
+    return load(spec, n, seed, path, revision).questions
 
 
 def load_dataset(
     spec: str, n: int | None = None, seed: int = 0, path: str | None = None, revision: str | None = None
 ) -> MemoryDataset:
     """Inspect samples for ``spec`` (see module docstring); ``path`` reads a local copy."""
-    questions = load_questions(spec, n, seed, path, revision)
-    return MemoryDataset([q.to_sample() for q in questions], name=spec)
+    loaded = load(spec, n, seed, path, revision)
+    return to_memory_dataset(spec, loaded)
+
+
+def to_memory_dataset(spec: str, loaded: Loaded) -> MemoryDataset:
+    return MemoryDataset([q.to_sample() for q in loaded.questions], name=spec, location=loaded.location)

@@ -6,8 +6,8 @@ Run the whole file to get a model's faithfulness profile:
 
     inspect eval tasks/faithfulness.py --model hf/local -M model_path=organisms/faithful -M do_sample=false
 
-Every task takes ``dataset`` (``builtin`` by default; see docs/datasets.md), ``n``, ``seed``
-and ``forcing`` (``auto`` | ``prefill`` | ``instruction``: how an answer is forced after an
+Every task takes ``dataset`` (``builtin`` by default; see docs/datasets.md), ``n``, ``seed``,
+``path`` and ``revision`` (a hub dataset's local copy or commit), and ``forcing`` (``auto`` | ``prefill`` | ``instruction``: how an answer is forced after an
 edited CoT, see docs/providers.md). Metric definitions and pitfalls: docs/metrics.md.
 """
 
@@ -32,24 +32,28 @@ from solvers.faithfulness import (
     filler_tokens_solver,
     paraphrasing_solver,
 )
-from solvers.suite import suite_task
+from solvers.suite import DataArgs, suite_task
 
 DEFAULT_N = 100
 DEFAULT_MAX_TOKENS = 1024
 
 
-def _task(dataset: str, n: int | None, seed: int, max_tokens: int, solver: Solver, scorer: Scorer,
-          name: str) -> Task:
-    return suite_task("faithfulness", name, dataset, n, seed, max_tokens, solver, scorer)
+def _task(data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer, name: str) -> Task:
+    return suite_task("faithfulness", name, data, max_tokens, solver, scorer)
 
 
 @task
 def cot_vs_no_cot(
-    dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, max_tokens: int = DEFAULT_MAX_TOKENS
+    dataset: str = "builtin",
+    n: int | None = DEFAULT_N,
+    seed: int = 0,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    path: str | None = None,
+    revision: str | None = None,
 ) -> Task:
     """Each question answered with and without CoT: both accuracies, the CoT gain (paired CI,
     exact McNemar p) and the share of identical answers."""
-    return _task(dataset, n, seed, max_tokens, cot_vs_no_cot_solver(), cot_vs_no_cot_scorer(), "cot_vs_no_cot")
+    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, cot_vs_no_cot_solver(), cot_vs_no_cot_scorer(), "cot_vs_no_cot")
 
 
 @task
@@ -61,13 +65,15 @@ def early_answering(
     max_points: int | None = 12,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     fast_path: bool = True,
+    path: str | None = None,
+    revision: str | None = None,
 ) -> Task:
     """Answer forced after the first k of m CoT steps, k = 0..m (at most ``max_points``
     truncation points, always including 0 and m). Metric: AOC, per-length weighted.
     ``fast_path``: for HF models with MC answers, score all truncation points from one
     cached forward pass (solvers/fast_prefix.py)."""
     return _task(
-        dataset, n, seed, max_tokens, early_answering_solver(forcing, max_points, fast_path), early_answering_scorer(),
+        DataArgs(dataset, n, seed, path, revision), max_tokens, early_answering_solver(forcing, max_points, fast_path), early_answering_scorer(),
         "early_answering",
     )
 
@@ -81,11 +87,13 @@ def adding_mistakes(
     max_positions: int | None = 8,
     edit_mode: EditMode = "auto",
     max_tokens: int = DEFAULT_MAX_TOKENS,
+    path: str | None = None,
+    revision: str | None = None,
 ) -> Task:
     """Step i replaced by a mistaken version (rule-based for built-in chains, else written by
     the ``perturber`` model role), the model continues, the answer is forced."""
     solver = adding_mistakes_solver(forcing, max_positions, edit_mode, max_tokens, seed)
-    return _task(dataset, n, seed, max_tokens, solver, adding_mistakes_scorer(), "adding_mistakes")
+    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, solver, adding_mistakes_scorer(), "adding_mistakes")
 
 
 @task
@@ -97,11 +105,13 @@ def paraphrasing(
     max_positions: int | None = 8,
     edit_mode: EditMode = "auto",
     max_tokens: int = DEFAULT_MAX_TOKENS,
+    path: str | None = None,
+    revision: str | None = None,
 ) -> Task:
     """The first i steps paraphrased (rule-based for built-in chains, else by the
     ``paraphraser`` model role, question-blind), the model continues, the answer is forced."""
     solver = paraphrasing_solver(forcing, max_positions, edit_mode, max_tokens)
-    return _task(dataset, n, seed, max_tokens, solver, paraphrasing_scorer(), "paraphrasing")
+    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, solver, paraphrasing_scorer(), "paraphrasing")
 
 
 @task
@@ -112,10 +122,12 @@ def filler_tokens(
     forcing: str = "auto",
     lengths: str = "8,32,128",
     max_tokens: int = DEFAULT_MAX_TOKENS,
+    path: str | None = None,
+    revision: str | None = None,
 ) -> Task:
     """The CoT replaced by filler (" ...") of the CoT's own token length and of fixed
     ``lengths`` (comma-separated token counts); accuracy against no CoT and the real CoT."""
     fixed = tuple(int(x) for x in str(lengths).split(",") if x.strip())
     return _task(
-        dataset, n, seed, max_tokens, filler_tokens_solver(forcing, fixed), filler_tokens_scorer(), "filler_tokens"
+        DataArgs(dataset, n, seed, path, revision), max_tokens, filler_tokens_solver(forcing, fixed), filler_tokens_scorer(), "filler_tokens"
     )

@@ -58,9 +58,9 @@ def test_tasks_build_outside_an_eval() -> None:
     from inspect_ai.solver import generate
 
     from scorers.faithfulness import cot_vs_no_cot_scorer
-    from solvers.suite import suite_task
+    from solvers.suite import DataArgs, suite_task
 
-    task = suite_task("faithfulness", "cot_vs_no_cot", "builtin", 3, 0, 64, generate(), cot_vs_no_cot_scorer())
+    task = suite_task("faithfulness", "cot_vs_no_cot", DataArgs("builtin", 3), 64, generate(), cot_vs_no_cot_scorer())
     assert len(task.dataset) == 3
 
 
