@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -109,11 +110,25 @@ def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
 
 
 def run_table(log_dir: str | Path) -> pd.DataFrame:
-    """One row per run (Inspect's own ``evals_df``): model, task, status, samples, timing."""
+    """One row per run (Inspect's own ``evals_df``): model, task, status, samples, timing, and the
+    data read (dataset, its location: file or hub commit) with the number of items the loader rejected."""
     df = evals_df(str(log_dir), quiet=True)
-    keep = [c for c in ("task_name", "model", "model_args", "status", "total_samples", "completed_samples",
-                        "created", "log") if c in df.columns]
+    if "metadata" in df.columns:
+        df["rejected_items"] = df["metadata"].map(_rejected_count)
+    # Inspect 0.3.285's evals_df fills model_args from eval.model_base_url; read them from the headers.
+    headers = {log: read_eval_log(log, header_only=True) for log in df["log"]}
+    df["model_args"] = df["log"].map(lambda log: json.dumps(headers[log].eval.model_args or {}, sort_keys=True))
+    df["model_label"] = df["log"].map(lambda log: model_label(headers[log]))
+    keep = [c for c in ("task_name", "model", "model_label", "model_args", "status", "total_samples", "completed_samples",
+                        "dataset_name", "dataset_location", "rejected_items", "created", "log") if c in df.columns]
     return df[keep]
+
+
+def _rejected_count(metadata: Any) -> int | None:
+    """How many items the task's loader rejected (``rejected_items`` in the task metadata)."""
+    data = json.loads(metadata) if isinstance(metadata, str) else metadata
+    items = data.get("rejected_items") if isinstance(data, dict) else None
+    return len(items) if isinstance(items, list) else None
 
 
 def curve_table(logs: list[EvalLog], task: str) -> pd.DataFrame:

@@ -47,5 +47,5 @@ def bias_influence(
         scorer=bias_scorer(dump.bias_names),
         config=GenerateConfig(max_tokens=max_tokens, seed=seed),
         metadata={"suite": "bias_influence", "path": path, "prompt_style": prompt_style, "seed": seed,
-                  "rejected": [f"{w}: {r}" for w, r in dump.rejected]},
+                  "rejected_items": [f"{w}: {r}" for w, r in dump.rejected]},
     )

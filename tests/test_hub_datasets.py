@@ -9,6 +9,7 @@ only the repository id swapped. The records are made up here, in each dataset's 
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from loaders import DatasetError, load_questions
 from loaders.hub import HUB_DATASETS
 from loaders.paths import user_path
 from loaders.registry import load
+from reports.tables import run_table
 
 ARC = {"id": "q1", "question": "Which animal is a mammal?", "answerKey": "B",
        "choices": {"text": ["shark", "whale", "trout"], "label": ["A", "B", "C"]}}
@@ -185,6 +187,10 @@ def test_a_local_copy_of_a_hub_dataset_runs_end_to_end(tmp_path: Path, monkeypat
     assert log.eval.metadata is not None and log.eval.metadata["rejected_items"] == []
     assert log.samples is not None and len(log.samples) == 4
     assert all(s.scores for s in log.samples)
+    (run,) = run_table(tmp_path).to_dict("records")  # the report's runs.csv row: which model, which data
+    assert json.loads(run["model_args"])["model_path"] == str(organism_path("faithful"))
+    assert run["model_label"] == "hf:faithful" and run["dataset_name"] == "bbh:bbh_mini"
+    assert run["dataset_location"] == str(FIXTURES / "bbh_mini.json") and run["rejected_items"] == 0
 
 
 @needs_shared

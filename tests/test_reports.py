@@ -58,6 +58,9 @@ def test_metrics_csv_equals_the_logs(report: Path) -> None:
             for a, b in ((got.value, expected.value), (got.lower, expected.lower), (got.upper, expected.upper),
                          (got.n, expected.n)):
                 assert math.isclose(a, b, abs_tol=1e-9)
+    runs = pd.read_csv(report / "report" / "runs.csv")
+    assert sorted(runs.model_label) == sorted(model_label(log) for log in logs)
+    assert set(runs.dataset_location) == {"generated:builtin:seed=0"} and set(runs.rejected_items) == {0}
     paired = pd.read_csv(report / "report" / "paired_comparisons.csv")
     gain = paired[(paired.task == "cot_vs_no_cot") & (paired.metric == "accuracy_no_cot")]
     assert len(gain) == 1 and gain.iloc[0].n == 12
