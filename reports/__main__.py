@@ -32,6 +32,7 @@ from reports.figures import (
 from reports.k_curve import k_counts, k_fit_table, k_rates
 from reports.series import THRESHOLDS, series_table, threshold_table
 from reports.tables import (
+    ReportError,
     curve_table,
     metric_table,
     paired_comparisons,
@@ -42,10 +43,8 @@ from reports.tables import (
 
 
 def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRESHOLDS) -> dict[str, list[Path]]:
+    logs = read_logs(log_dir)  # refuses unusable input before anything is written
     out.mkdir(parents=True, exist_ok=True)
-    logs = read_logs(log_dir)
-    if not logs:
-        raise SystemExit(f"no successful Inspect logs under {log_dir}")
     metrics = metric_table(logs)
     per_item = per_item_values(logs)  # one pass over every sample, shared by both paired tables
     paired = paired_comparisons(per_item)
@@ -120,7 +119,10 @@ def main() -> None:
     parser.add_argument("--thresholds", default=",".join(map(str, THRESHOLDS)),
                         help="comma-separated rates for iterations_to_threshold.csv (default: %(default)s)")
     args = parser.parse_args()
-    written = build_report(args.log_dir, args.out, tuple(float(t) for t in args.thresholds.split(",")))
+    try:
+        written = build_report(args.log_dir, args.out, tuple(float(t) for t in args.thresholds.split(",")))
+    except ReportError as error:
+        raise SystemExit(f"reports: {error}") from None
     for kind, paths in written.items():
         print(f"{kind}: {len(paths)} file(s) in {args.out}")
     print(f"open {args.out / 'index.html'}")

@@ -1,19 +1,24 @@
 """``python -m reports.compare config.yaml [--dry-run]``: a model-comparison run in one command.
 
 The YAML names models, tasks, task arguments and limits; the run goes through Inspect's
-``eval_set`` (a re-run after a crash or Ctrl-C resumes: finished tasks are not re-run), then
-the report is built. Before anything is sent, the number of model calls and a token
+``eval_set`` (a re-run after a crash or Ctrl-C resumes: finished tasks are not re-run, finished
+samples are kept) with response caching on (``cache: false`` turns it off), so calls already
+answered are not sent again; then the report is built. Before anything is sent, the number of model calls and a token
 estimate are printed; ``--dry-run`` stops there. Example: docs/compare.example.yaml.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from inspect_ai.model import CachePolicy
+
+from reports.known_tasks import task_names
 
 # Model calls per sample (upper bounds at the tasks' default settings).
 CALLS_PER_SAMPLE = {
@@ -32,6 +37,7 @@ class CompareConfig:
     report: str = "report/compare"
     max_connections: int = 16
     model_roles: dict[str, str] = field(default_factory=dict)
+    cache: bool = True
 
     @staticmethod
     def load(path: Path) -> CompareConfig:
@@ -47,7 +53,40 @@ class CompareConfig:
         for i, m in enumerate(raw["models"]):
             if not isinstance(m, dict) or "model" not in m:
                 raise SystemExit(f"{path}: models[{i}] needs a 'model' key (e.g. openai/gpt-4o-mini)")
+        for i, spec in enumerate(raw["tasks"]):
+            problem = task_problem(str(spec))
+            if problem:
+                raise SystemExit(f"{path}: tasks[{i}] {spec!r}: {problem}")
         return CompareConfig(**raw)
+
+
+def task_problem(spec: str) -> str | None:
+    """Why ``file.py@task`` (or ``file.py``) names no runnable task, or None."""
+    file, _, name = spec.partition("@")
+    if not file.endswith(".py") or not Path(file).is_file():
+        return f"no task file {file!r} (give tasks/<file>.py@<task>, e.g. tasks/faithfulness.py@cot_vs_no_cot)"
+    names = task_names(Path(file))
+    if name and name not in names:
+        return f"{file} has no task {name!r} (its tasks: {', '.join(names) or 'none'})"
+    return None
+
+
+def cache_policy(entry: dict[str, Any]) -> CachePolicy:
+    """Cache responses per model *and* model arguments. Inspect files a cached response under the
+    model name with a key that ignores the arguments, and every local checkpoint is ``hf/local``:
+    two checkpoints would be served each other's answers. So the arguments go into the key, and for
+    a local checkpoint also its resolved path and the newest modification time of its files (a
+    checkpoint retrained in place is not served its predecessor's answers)."""
+    args = entry.get("args") or {}
+    scopes = {"model": str(entry["model"]), "args": json.dumps(args, sort_keys=True, default=str)}
+    if "model_path" in args and Path(str(args["model_path"])).exists():
+        scopes["model_path"] = checkpoint_fingerprint(Path(str(args["model_path"])))
+    return CachePolicy(scopes=scopes)
+
+
+def checkpoint_fingerprint(path: Path) -> str:
+    files = [p for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file()]
+    return f"{path.resolve()}@{max((p.stat().st_mtime_ns for p in files), default=0)}"
 
 
 def estimate_calls(config: CompareConfig) -> tuple[int, int]:
@@ -65,13 +104,18 @@ def run(config: CompareConfig, dry_run: bool) -> None:
     if dry_run:
         return
     from inspect_ai import eval_set
-    from inspect_ai.model import get_model
+    from inspect_ai.model import GenerateConfig, Model, get_model
 
     from reports.__main__ import build_report
 
-    models = [get_model(m["model"], **(m.get("args") or {})) for m in config.models]
+    def model(entry: dict[str, Any], role: str | None = None) -> Model:
+        generate = GenerateConfig(cache=cache_policy(entry)) if config.cache else GenerateConfig()
+        return get_model(entry["model"], role=role, config=generate, **(entry.get("args") or {}))
+
+    models = [model(m) for m in config.models]
+    roles = {role: model({"model": name}, role) for role, name in config.model_roles.items()}
     ok, _ = eval_set(config.tasks, model=models, task_args=config.task_args, log_dir=config.log_dir,
-                     max_connections=config.max_connections, model_roles=config.model_roles or None)
+                     max_connections=config.max_connections, model_roles=roles or None)
     if not ok:
         raise SystemExit(f"some tasks did not finish; re-run the same command to resume ({config.log_dir})")
     build_report(Path(config.log_dir), Path(config.report))

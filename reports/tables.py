@@ -72,12 +72,37 @@ def run_label(model: str, condition: str) -> str:
     return f"{model} [{condition}]" if condition else model
 
 
+class ReportError(ValueError):
+    """Logs a report cannot be built from; the message names the directory or the log at fault."""
+
+
 def read_logs(log_dir: str | Path) -> list[EvalLog]:
+    """The successful harness logs under ``log_dir``. A missing directory, one without Inspect logs,
+    one where no run succeeded, and any log of a task the harness does not define are refused
+    (``ReportError``): a report of another task's log would put numbers under the wrong headings."""
+    from reports.known_tasks import harness_tasks
+
+    if not Path(log_dir).is_dir():
+        raise ReportError(f"{log_dir} is not a directory")
     infos = list_eval_logs(str(log_dir))
     if not infos:
-        raise FileNotFoundError(f"no Inspect logs under {log_dir}")
-    logs = [read_eval_log(info) for info in infos]
-    return [log for log in logs if log.status == "success" and log.results is not None]
+        raise ReportError(f"no Inspect logs under {log_dir} (expected the .eval files inspect eval writes)")
+    headers = []
+    for info in infos:
+        try:
+            headers.append(read_eval_log(info, header_only=True))
+        except Exception as error:  # noqa: BLE001 - any unreadable file is reported by name
+            raise ReportError(f"{info.name}: not a readable Inspect log ({type(error).__name__})") from None
+    known = harness_tasks()
+    for header in headers:
+        if task_name(header) not in known:
+            raise ReportError(f"{Path(header.location).name}: task {task_name(header)!r} is not one of the "
+                              f"harness's tasks ({', '.join(known)}); give a directory of harness logs")
+    done = [info for info, header in zip(infos, headers) if header.status == "success" and header.results]
+    if not done:
+        statuses = ", ".join(sorted({h.status for h in headers}))
+        raise ReportError(f"no successful run under {log_dir} ({len(headers)} log(s), status {statuses})")
+    return [read_eval_log(info) for info in done]
 
 
 def metric_table(logs: list[EvalLog]) -> pd.DataFrame:

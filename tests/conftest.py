@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -10,6 +19,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# A fresh Inspect response cache per test session: tests measure real generations, never answers
+# cached by an earlier session (or by the user's own runs).
+os.environ["INSPECT_CACHE_DIR"] = tempfile.mkdtemp(prefix="inspect-cache-")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -24,3 +36,58 @@ def organism_path(name: str) -> Path:
     if not (path / "model.safetensors").exists():
         pytest.fail(f"organism {name} is not checked in at {path}; run python -m organisms.train {name}")
     return path
+
+
+@dataclass
+class Served:
+    """A real OpenAI-compatible server (``transformers serve``) on 127.0.0.1 serving one organism."""
+
+    path: str
+    base_url: str
+    output: list[str] = field(default_factory=list)  # the server's log lines, read as they come
+
+    def completions(self) -> int:
+        """Chat completions the server has answered so far (from its access log)."""
+        return sum('"POST /v1/chat/completions' in line and " 200" in line for line in list(self.output))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def served_faithful() -> Iterator[Served]:
+    """``transformers serve`` preloading the faithful organism; its output is drained by a thread
+    (so a chatty server never blocks on a full pipe) and kept for counting requests."""
+    path = str(organism_path("faithful"))
+    port = free_port()
+    serve = Path(sys.executable).parent / "transformers"
+    process = subprocess.Popen([str(serve), "serve", path, "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    served = Served(path, f"http://127.0.0.1:{port}/v1")
+
+    def drain() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            served.output.append(line)
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"transformers serve exited: {''.join(served.output)[-2000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail("transformers serve did not become healthy in 60 s")
+        yield served
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import organism_path
+from conftest import Served
 from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessage, ChatMessageUser, get_model
 
@@ -28,45 +22,11 @@ from solvers.forcing import anthropic_prefill, force_answer, resolve_strategy
 REPO = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def served_faithful() -> Iterator[tuple[str, str]]:
-    """``transformers serve`` preloading the faithful organism; yields (model path, base URL)."""
-    path = str(organism_path("faithful"))
-    port = free_port()
-    serve = Path(sys.executable).parent / "transformers"
-    process = subprocess.Popen([str(serve), "serve", path, "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    pytest.fail(f"transformers serve exited: {output[-2000:]}")
-                time.sleep(0.5)
-        else:
-            pytest.fail("transformers serve did not become healthy in 60 s")
-        yield path, f"{base}/v1"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 @pytest.mark.slow
-def test_task_through_a_real_openai_compatible_server_matches_the_hf_provider(served_faithful: tuple[str, str],
+def test_task_through_a_real_openai_compatible_server_matches_the_hf_provider(served_faithful: Served,
                                                                               tmp_path: Path) -> None:
     """Same organism, same greedy decoding: the API path must give the same CoTs and answers."""
-    path, base_url = served_faithful
+    path, base_url = served_faithful.path, served_faithful.base_url
     [api_log] = inspect_eval(f"{REPO}/tasks/faithfulness.py@cot_vs_no_cot", model=f"openai-api/local/{path}",
                              model_base_url=base_url, model_args={"api_key": "none"}, limit=10, display="none",
                              log_dir=str(tmp_path))
@@ -84,8 +44,8 @@ def test_task_through_a_real_openai_compatible_server_matches_the_hf_provider(se
 
 
 @pytest.mark.slow
-def test_forcing_through_the_server_uses_the_instruction_fallback(served_faithful: tuple[str, str]) -> None:
-    path, base_url = served_faithful
+def test_forcing_through_the_server_uses_the_instruction_fallback(served_faithful: Served) -> None:
+    path, base_url = served_faithful.path, served_faithful.base_url
     model = get_model(f"openai-api/local/{path}", base_url=base_url, api_key="none")
     assert resolve_strategy(model) == "instruction"
     chat: list[ChatMessage] = [ChatMessageUser(content="Start at 3.")]

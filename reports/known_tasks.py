@@ -1,0 +1,28 @@
+"""Which tasks this harness defines, read from ``tasks/*.py`` without importing them.
+
+The report refuses logs it cannot interpret (a log from some other Inspect task would yield a
+report of blanks, or worse, numbers under the wrong headings), and a comparison config that names
+a task that does not exist must fail before anything runs.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+TASKS_DIR = Path(__file__).resolve().parents[1] / "tasks"
+
+
+def task_names(file: Path) -> list[str]:
+    """The ``@task`` functions defined in ``file``."""
+    tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef)
+            and any(isinstance(d, ast.Name) and d.id == "task" or isinstance(d, ast.Call)
+                    and isinstance(d.func, ast.Name) and d.func.id == "task" for d in node.decorator_list)]
+
+
+@cache
+def harness_tasks() -> dict[str, str]:
+    """Task name → task file (relative to the repo) for every task the harness ships."""
+    return {name: f"tasks/{file.name}" for file in sorted(TASKS_DIR.glob("*.py")) for name in task_names(file)}
