@@ -46,6 +46,9 @@ class LoadResult:
     location: str = ""  # where the records came from: a file, or hub path:config:split@revision
 
 
+Records = list[tuple[str, dict[str, Any]]]  # (where the record is, the record)
+
+
 class Rejected(ValueError):
     """An item that cannot become a question (the message says why)."""
 
@@ -194,7 +197,7 @@ def _convert_all(
     return result
 
 
-def _local_records(path: Path, name: str, subset: str | None) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+def _local_records(path: Path, name: str, subset: str | None) -> tuple[Records, str]:
     """The records of a local copy (a file; for BBH also its folder), and the file read."""
     if path.is_dir():
         if name == "bbh" and subset:
@@ -220,7 +223,7 @@ def _local_records(path: Path, name: str, subset: str | None) -> tuple[list[tupl
     return rows, str(path)
 
 
-def _hub_records(source: HubSource, subset: str | None, revision: str | None) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+def _hub_records(source: HubSource, subset: str | None, revision: str | None) -> tuple[Records, str]:
     """The records of ``source`` through Inspect's ``hf_dataset``, and where they came from."""
     from inspect_ai.dataset import Sample, hf_dataset
 

@@ -65,7 +65,8 @@ def load(
 ) -> Loaded:
     """Questions for ``spec``; ``n`` items (seeded subsample for real datasets). ``path`` and
     ``revision`` apply to hub datasets only (a local copy in the hub's format; a hub commit)."""
-    local_file = spec.endswith((".jsonl", ".csv")) or user_path(spec).exists()
+    file = user_path(spec)
+    local_file = spec.endswith((".jsonl", ".csv")) or file.exists()
     if (spec in BUILTIN_VARIANTS or local_file) and (path or revision):
         raise DatasetError(f"dataset {spec!r}: path and revision apply to hub datasets ({', '.join(_hub_names())}) only")
     if spec in BUILTIN_VARIANTS:
@@ -73,7 +74,7 @@ def load(
         items = generate_items(n or 100, seed=seed, preset=preset)  # type: ignore[arg-type]
         return Loaded([builtin_question(item, answer_format, spec) for item in items], f"generated:{spec}:seed={seed}")
     if local_file:
-        loaded = Loaded(load_local(spec), str(user_path(spec)))
+        loaded = Loaded(load_local(file), str(file))
     else:
         from loaders.hub import load_hub
 

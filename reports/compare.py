@@ -3,8 +3,8 @@
 The YAML names models, tasks, task arguments and limits; the run goes through Inspect's
 ``eval_set`` (a re-run after a crash or Ctrl-C resumes: finished tasks are not re-run, finished
 samples are kept) with response caching on (``cache: false`` turns it off), so calls already
-answered are not sent again; then the report is built. Before anything is sent, the number of model calls and a token
-estimate are printed; ``--dry-run`` stops there. Example: docs/compare.example.yaml.
+answered are not sent again; then the report is built. Before anything is sent, the number of
+model calls and a token estimate are printed; ``--dry-run`` stops there. Example: docs/compare.example.yaml.
 """
 
 from __future__ import annotations

@@ -17,9 +17,14 @@ TASKS_DIR = Path(__file__).resolve().parents[1] / "tasks"
 def task_names(file: Path) -> list[str]:
     """The ``@task`` functions defined in ``file``."""
     tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
-    return [node.name for node in tree.body if isinstance(node, ast.FunctionDef)
-            and any(isinstance(d, ast.Name) and d.id == "task" or isinstance(d, ast.Call)
-                    and isinstance(d.func, ast.Name) and d.func.id == "task" for d in node.decorator_list)]
+    return [node.name for node in tree.body
+            if isinstance(node, ast.FunctionDef) and any(map(_is_task_decorator, node.decorator_list))]
+
+
+def _is_task_decorator(decorator: ast.expr) -> bool:
+    """``@task`` or ``@task(...)``."""
+    called = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(called, ast.Name) and called.id == "task"
 
 
 @cache

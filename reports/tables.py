@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from inspect_ai.analysis import evals_df
+from inspect_ai.analysis import EvalColumn, EvalColumns, evals_df
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
+# Inspect 0.3.285's evals_df reads its model_args column from eval.model_base_url: the same
+# columns with that one corrected, so each local checkpoint's row keeps its model_path.
+RUN_COLUMNS = [EvalColumn("model_args", path="eval.model_args") if column.name == "model_args" else column
+               for column in EvalColumns]
 INTERVAL_SUFFIXES = ("_lower", "_upper", "_n", "_mcnemar_p")
 # Checkpoint-series labels (chatbots.series puts them in the eval metadata; k and chatbot are task
 # args; the abduction tasks record their roster, so a control roster is never pooled with the default).
@@ -25,12 +29,16 @@ def labels(log: EvalLog) -> dict[str, Any]:
 def model_label(log: EvalLog) -> str:
     """``organism:faithful`` / ``hf:<dir>`` for local checkpoints (their model name is not
     unique: every local HF model is ``hf/local``), else the model name."""
-    path = (log.eval.model_args or {}).get("model_path")
+    return label_for(log.eval.model, log.eval.model_args)
+
+
+def label_for(model: str, model_args: dict[str, Any] | None) -> str:
+    path = (model_args or {}).get("model_path")
     if path:
-        return f"{log.eval.model.split('/')[0]}:{Path(str(path)).name}"
-    if log.eval.model.startswith("organism/"):
-        return f"organism:{log.eval.model.split('/', 1)[1]}"
-    return log.eval.model
+        return f"{model.split('/')[0]}:{Path(str(path)).name}"
+    if model.startswith("organism/"):
+        return f"organism:{model.split('/', 1)[1]}"
+    return model
 
 
 def task_name(log: EvalLog) -> str:
@@ -137,22 +145,24 @@ def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
 def run_table(log_dir: str | Path) -> pd.DataFrame:
     """One row per run (Inspect's own ``evals_df``): model, task, status, samples, timing, and the
     data read (dataset, its location: file or hub commit) with the number of items the loader rejected."""
-    df = evals_df(str(log_dir), quiet=True)
+    df = evals_df(str(log_dir), columns=RUN_COLUMNS, quiet=True)
     if "metadata" in df.columns:
         df["rejected_items"] = df["metadata"].map(_rejected_count)
-    # Inspect 0.3.285's evals_df fills model_args from eval.model_base_url; read them from the headers.
-    headers = {log: read_eval_log(log, header_only=True) for log in df["log"]}
-    df["model_args"] = df["log"].map(lambda log: json.dumps(headers[log].eval.model_args or {}, sort_keys=True))
-    df["model_label"] = df["log"].map(lambda log: model_label(headers[log]))
+    df["model_label"] = [label_for(model, _json(args)) for model, args in zip(df["model"], df["model_args"])]
     keep = [c for c in ("task_name", "model", "model_label", "model_args", "status", "total_samples", "completed_samples",
                         "dataset_name", "dataset_location", "rejected_items", "created", "log") if c in df.columns]
     return df[keep]
 
 
+def _json(value: Any) -> dict[str, Any] | None:
+    """A mapping from an ``evals_df`` cell (JSON text; missing values are NA)."""
+    data = json.loads(value) if isinstance(value, str) else value
+    return data if isinstance(data, dict) else None
+
+
 def _rejected_count(metadata: Any) -> int | None:
     """How many items the task's loader rejected (``rejected_items`` in the task metadata)."""
-    data = json.loads(metadata) if isinstance(metadata, str) else metadata
-    items = data.get("rejected_items") if isinstance(data, dict) else None
+    items = (_json(metadata) or {}).get("rejected_items")
     return len(items) if isinstance(items, list) else None
 
 

@@ -7,8 +7,8 @@ Run the whole file to get a model's faithfulness profile:
     inspect eval tasks/faithfulness.py --model hf/local -M model_path=organisms/faithful -M do_sample=false
 
 Every task takes ``dataset`` (``builtin`` by default; see docs/datasets.md), ``n``, ``seed``,
-``path`` and ``revision`` (a hub dataset's local copy or commit), and ``forcing`` (``auto`` | ``prefill`` | ``instruction``: how an answer is forced after an
-edited CoT, see docs/providers.md). Metric definitions and pitfalls: docs/metrics.md.
+``path`` and ``revision`` (a hub dataset's local copy or commit), and ``forcing`` (``auto`` |
+``prefill`` | ``instruction``: how an answer is forced after an edited CoT, see docs/providers.md). Metric definitions and pitfalls: docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def cot_vs_no_cot(
 ) -> Task:
     """Each question answered with and without CoT: both accuracies, the CoT gain (paired CI,
     exact McNemar p) and the share of identical answers."""
-    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, cot_vs_no_cot_solver(), cot_vs_no_cot_scorer(), "cot_vs_no_cot")
+    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, cot_vs_no_cot_solver(),
+                 cot_vs_no_cot_scorer(), "cot_vs_no_cot")
 
 
 @task
@@ -72,10 +73,8 @@ def early_answering(
     truncation points, always including 0 and m). Metric: AOC, per-length weighted.
     ``fast_path``: for HF models with MC answers, score all truncation points from one
     cached forward pass (solvers/fast_prefix.py)."""
-    return _task(
-        DataArgs(dataset, n, seed, path, revision), max_tokens, early_answering_solver(forcing, max_points, fast_path), early_answering_scorer(),
-        "early_answering",
-    )
+    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens,
+                 early_answering_solver(forcing, max_points, fast_path), early_answering_scorer(), "early_answering")
 
 
 @task
@@ -93,7 +92,8 @@ def adding_mistakes(
     """Step i replaced by a mistaken version (rule-based for built-in chains, else written by
     the ``perturber`` model role), the model continues, the answer is forced."""
     solver = adding_mistakes_solver(forcing, max_positions, edit_mode, max_tokens, seed)
-    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, solver, adding_mistakes_scorer(), "adding_mistakes")
+    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, solver, adding_mistakes_scorer(),
+                 "adding_mistakes")
 
 
 @task
@@ -128,6 +128,5 @@ def filler_tokens(
     """The CoT replaced by filler (" ...") of the CoT's own token length and of fixed
     ``lengths`` (comma-separated token counts); accuracy against no CoT and the real CoT."""
     fixed = tuple(int(x) for x in str(lengths).split(",") if x.strip())
-    return _task(
-        DataArgs(dataset, n, seed, path, revision), max_tokens, filler_tokens_solver(forcing, fixed), filler_tokens_scorer(), "filler_tokens"
-    )
+    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, filler_tokens_solver(forcing, fixed),
+                 filler_tokens_scorer(), "filler_tokens")

@@ -47,8 +47,8 @@ def cot_predictiveness(
     path: str | None = None, revision: str | None = None,
 ) -> Task:
     """Prediction accuracy of the model's answer with and without its CoT; lift with paired CI."""
-    return _task("cot_predictiveness", DataArgs(dataset, n, seed, path, revision), max_tokens, cot_predictiveness_solver(forcing),
-                 cot_predictiveness_scorer())
+    return _task("cot_predictiveness", DataArgs(dataset, n, seed, path, revision), max_tokens,
+                 cot_predictiveness_solver(forcing), cot_predictiveness_scorer())
 
 
 @task
