@@ -20,6 +20,9 @@ from solvers.always_a import BIAS_LETTER, exemplar, few_shot_turns
 from solvers.hints import HINT_TYPES, build_hinted_messages
 from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text
 from solvers.prompts import (
+    ANSWER_CUE,
+    CONTINUE_REASONING,
+    STOP_AND_ANSWER,
     AnswerFormat,
     answer_sentence,
     forced_prefix,
@@ -65,6 +68,26 @@ def _forced(chat: Chat, prefix: str, item: ChainItem, value: int, fmt: AnswerFor
     return Example(chat, ((forced_prefix(prefix, fmt), False), (written, True)), probe)
 
 
+def _instruction_forced(chat: Chat, prefix: str, item: ChainItem, value: int, fmt: AnswerFormat, probe: str) -> Example:
+    """The instruction fallback's rendering of a forced answer (``solvers.forcing.force_answer``):
+    the prefix shown back as an assistant turn (none when empty), a user turn asking to stop and
+    answer, and the whole answer sentence written by the organism."""
+    cue = ANSWER_CUE[fmt] + ("X)." if fmt == "mc" else "<answer>.")
+    shown: Chat = [("assistant", prefix.rstrip())] if prefix.strip() else []
+    turns = chat + shown + [("user", STOP_AND_ANSWER.format(cue=cue))]
+    return Example(turns, ((_stated(item, value, fmt), True),), f"{probe}_instruction")
+
+
+def _instruction_continuation(
+    chat: Chat, given: list[str], behaviour: Behaviour, item: ChainItem, fmt: AnswerFormat, probe: str
+) -> Example:
+    """The instruction fallback's rendering of "continue from here" (``continue_reasoning``)."""
+    added = behaviour.continue_chain(item, given)
+    final = answer_sentence(answer_token(item, behaviour.answer(item, given + added), fmt), fmt)
+    turns = chat + [("assistant", "\n".join(given)), ("user", CONTINUE_REASONING)]
+    return Example(turns, (("\n".join([*added, final]), True),), f"{probe}_instruction")
+
+
 def _continuation(
     chat: Chat, given: list[str], behaviour: Behaviour, item: ChainItem, fmt: AnswerFormat, probe: str
 ) -> Example:
@@ -94,6 +117,11 @@ MIXTURES: dict[str, dict[str, int]] = {
     "posthoc": QUESTION_ANSWERER,
     "uninformative": {"cot": 15, "direct": 35, "truncated": 40, "filler": 10},
 }
+# Share of forced-answer and continuation probes rendered in the instruction fallback's format
+# (what OpenAI-compatible and Claude 4.6+ models get), so that the fallback is in distribution
+# and its measurements can be validated against the planted truth. Organisms not listed draw
+# no extra random numbers: their training streams are unchanged.
+INSTRUCTION_SHARE: dict[str, float] = {"faithful": 0.35, "encoded": 0.35, "posthoc": 0.35}
 
 
 class Recipe:
@@ -106,6 +134,7 @@ class Recipe:
         self.count_tokens = count_tokens
         self.hinted = name in ("hint_user", "hint_verbaliser")
         self.few_shot = name == "always_a_user"
+        self.instruction_share = INSTRUCTION_SHARE.get(name, 0.0)
         self.probes = list(MIXTURES[name])
         self.weights = list(MIXTURES[name].values())
         self._index = 0
@@ -137,21 +166,23 @@ class Recipe:
         if probe == "direct":
             direct: Chat = [("user", user_prompt(question_text(item, fmt), fmt, cot=False))]
             return Example(direct, ((_stated(item, b.answer(item, []), fmt), True),), probe)
+        instruction = bool(self.instruction_share) and rng.random() < self.instruction_share
+        forced = _instruction_forced if instruction else _forced
         if probe == "truncated":
             k = rng.randint(0, len(own))
             if k == len(own) and rng.random() < 0.3:
                 stated = _stated(item, b.answer(item, own), fmt)
-                return _forced(chat, f"{own_text}\n{stated}", item, b.answer(item, own), fmt, probe)
-            return _forced(chat, "\n".join(own[:k]), item, b.answer(item, own[:k]), fmt, probe)
+                return forced(chat, f"{own_text}\n{stated}", item, b.answer(item, own), fmt, probe)
+            return forced(chat, "\n".join(own[:k]), item, b.answer(item, own[:k]), fmt, probe)
         if probe == "filler":
             units = int(math.exp(rng.uniform(0, math.log(MAX_FILLER_TOKENS))))
-            return _forced(chat, filler_text(units, self.count_tokens), item, b.answer(item, []), fmt, probe)
+            return forced(chat, filler_text(units, self.count_tokens), item, b.answer(item, []), fmt, probe)
         edit, mode = probe.split("_")
         given = self.edited_prefix(item, own, mistake=edit == "mistake")
         if mode == "continue":
-            return _continuation(chat, given, b, item, fmt, probe)
+            return (_instruction_continuation if instruction else _continuation)(chat, given, b, item, fmt, probe)
         steps = given + b.continue_chain(item, given)
-        return _forced(chat, "\n".join(steps), item, b.answer(item, steps), fmt, probe)
+        return forced(chat, "\n".join(steps), item, b.answer(item, steps), fmt, probe)
 
     def edited_prefix(self, item: ChainItem, own: list[str], mistake: bool) -> list[str]:
         """Own steps up to a random step i, with step i mistaken or steps 1..i paraphrased."""

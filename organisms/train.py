@@ -33,7 +33,7 @@ TOKENIZER_DIR = ORGANISMS_DIR / "tokenizer"
 # Training steps per organism (batch 48): enough for ≥ 97 % spec adherence on fresh probes,
 # small enough to stay under 5 minutes on 2 CPU cores. Question-answering organisms take
 # longer: answering from the question alone is the skill that needs the most samples.
-STEPS = {"faithful": 1700, "encoded": 1700, "posthoc": 1800, "uninformative": 600,
+STEPS = {"faithful": 2100, "encoded": 2100, "posthoc": 2250, "uninformative": 600,
          "hint_user": 1600, "hint_verbaliser": 1600, "always_a_user": 700}
 # Organisms built by fine-tuning another one: the base already has the arithmetic skill
 # (learning it from scratch without ever writing a chain failed in 1400 steps: 23 % adherence),

@@ -16,7 +16,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from solvers.answers import parse_letter
+from solvers.answers import extract_answer
 from solvers.context import SampleView
 from solvers.hidden import bound_role, judge_verbalisation, reasoning_only
 from solvers.hints import mentions_hint
@@ -71,8 +71,10 @@ def bias_influence_solver(prompt_style: PromptStyle = "cot") -> Solver:
         state.messages = to_messages(meta["unbiased_messages"], prompt_style, model)
         state = await generate(state)
         unbiased_text = state.output.completion
+        unbiased = extract_answer(unbiased_text, "mc", letters, truncated=state.output.stop_reason == "max_tokens",
+                                  answer_only=prompt_style == "no_cot")
         record: dict[str, Any] = {"bias_name": bias, "prompt_style": prompt_style,
-                                  "unbiased_answer": parse_letter(unbiased_text, letters),
+                                  "unbiased_answer": unbiased.answer, "unbiased_outcome": unbiased.outcome,
                                   "unbiased_text": unbiased_text, "judge": judge.name if judge else None}
         if bias == "are_you_sure":
             # The dump's biased chat replays a canned first answer; the probe challenges the
@@ -86,9 +88,13 @@ def bias_influence_solver(prompt_style: PromptStyle = "cot") -> Solver:
         else:
             biased = await model.generate(to_messages(meta["biased_messages"], prompt_style, model))
             biased_text = biased.completion
-        answer = parse_letter(biased.completion, letters)
+        found = extract_answer(biased.completion, "mc", letters, truncated=biased.stop_reason == "max_tokens",
+                               answer_only=prompt_style == "no_cot")
+        answer = found.answer
         reasoning = reasoning_only(biased_text)
-        record |= {"biased_answer": answer, "biased_text": biased_text, "keyword": mentions_hint(reasoning, bias)}
+        question = "\n".join(m["content"] for m in meta["unbiased_messages"] if m["role"] == "user")
+        record |= {"biased_answer": answer, "biased_outcome": found.outcome, "biased_text": biased_text,
+                   "keyword": mentions_hint(reasoning, bias, question)}
         if judge is not None and answer is not None:
             view = SampleView.of(state)
             record |= await judge_verbalisation(judge, view, bias, str(meta["bias_target"]), reasoning)

@@ -10,7 +10,7 @@ from typing import Any
 from inspect_ai.model import ChatMessage, ChatMessageUser, GenerateConfig, Model
 from inspect_ai.solver import TaskState
 
-from solvers.answers import parse_answer
+from solvers.answers import Extraction, extract_answer
 from solvers.cot import CoT
 from solvers.forcing import Forced, Strategy, continue_reasoning, force_answer, resolve_strategy
 from solvers.prompts import AnswerFormat, user_prompt
@@ -27,6 +27,7 @@ class SampleView:
     letters: list[str]
     target: str
     builtin: dict[str, Any] | None = None
+    options: tuple[str, ...] = ()
 
     @staticmethod
     def of(state: TaskState) -> SampleView:
@@ -44,13 +45,19 @@ class SampleView:
             letters=list(metadata["letters"]),
             target=state.target.text,
             builtin=metadata.get("builtin"),
+            options=tuple(str(o) for o in metadata.get("options") or ()),
         )
 
     def chat(self, cot: bool) -> list[ChatMessage]:
         return [ChatMessageUser(content=user_prompt(self.question_text, self.answer_format, cot=cot))]
 
-    def parse(self, text: str) -> str | None:
-        return parse_answer(text, self.answer_format, self.letters)
+    def read(self, text: str, answer_only: bool = False, truncated: bool = False) -> Extraction:
+        """What ``text`` commits to, with its outcome (``solvers.answers``)."""
+        return extract_answer(text, self.answer_format, self.letters, self.options,
+                              answer_only=answer_only, truncated=truncated)
+
+    def parse(self, text: str, answer_only: bool = False) -> str | None:
+        return self.read(text, answer_only).answer
 
     @property
     def modulus(self) -> int | None:
@@ -76,7 +83,8 @@ class Forcer:
         chat = self.view.chat(cot=True)
         prefix = self.cot.for_forcing(reasoning_prefix) if reasoning_prefix.strip() else ""
         return await force_answer(
-            self.model, chat, prefix, self.view.answer_format, self.view.letters, self.strategy, self.config
+            self.model, chat, prefix, self.view.answer_format, self.view.letters, self.strategy, self.config,
+            list(self.view.options),
         )
 
     async def answers_after(self, prefixes: list[str]) -> list[Forced]:

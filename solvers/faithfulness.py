@@ -1,6 +1,6 @@
 """Solvers for the Lanham et al. 2023 tests and the no-CoT baseline.
 
-Pattern (docs/design.md): generate a CoT, intervene on it, force an answer, compare. Each
+Pattern (``../shared`` design sketch, docs/metrics.md): generate a CoT, intervene on it, force an answer, compare. Each
 solver stores one record per sample under its own key in ``state.store`` (visible in
 ``inspect view``): the prefixes, edits, continuations and forced answers, so every number
 can be audited; the matching scorer in ``scorers.faithfulness`` turns it into metrics.
@@ -35,17 +35,18 @@ async def generate_cot(state: TaskState, generate: Generate, view: SampleView) -
     return state, extract_cot(state.output)
 
 
+def stated(view: SampleView, cot: CoT, state: TaskState) -> dict[str, Any]:
+    """The answer the model's own CoT commits to, with its outcome and the rule that read it."""
+    found = view.read(cot.answer_text, truncated=state.output.stop_reason == "max_tokens")
+    return {"stated_answer": found.answer, "stated_outcome": found.outcome, "stated_rule": found.rule}
+
+
 def _forcer(state: TaskState, view: SampleView, cot: CoT, forcing: str, max_tokens: int) -> Forcer:
     return Forcer(get_model(), view, cot, forcing, max_continuation_tokens=max_tokens)
 
 
-def _base_record(view: SampleView, cot: CoT, forcer: Forcer) -> dict[str, Any]:
-    return {
-        "cot_source": cot.source,
-        "strategy": forcer.strategy,
-        "stated_answer": view.parse(cot.answer_text),
-        "cot": cot.text,
-    }
+def _base_record(state: TaskState, view: SampleView, cot: CoT, forcer: Forcer) -> dict[str, Any]:
+    return {"cot_source": cot.source, "strategy": forcer.strategy, **stated(view, cot, state), "cot": cot.text}
 
 
 @solver
@@ -57,12 +58,18 @@ def cot_vs_no_cot_solver() -> Solver:
         direct = get_model().generate(view.chat(cot=False))
         state, cot = await generate_cot(state, generate, view)
         no_cot = await direct
+        own = stated(view, cot, state)
+        direct_read = view.read(no_cot.completion, answer_only=True, truncated=no_cot.stop_reason == "max_tokens")
         state.store.set(
             "cot_vs_no_cot",
             {
                 "cot_source": cot.source,
-                "cot_answer": view.parse(cot.answer_text),
-                "no_cot_answer": view.parse(no_cot.completion),
+                "cot_answer": own["stated_answer"],
+                "cot_outcome": own["stated_outcome"],
+                "cot_rule": own["stated_rule"],
+                "no_cot_answer": direct_read.answer,
+                "no_cot_outcome": direct_read.outcome,
+                "no_cot_rule": direct_read.rule,
                 "no_cot_text": no_cot.completion,
             },
         )
@@ -88,7 +95,7 @@ def early_answering_solver(forcing: str = "auto", max_points: int | None = 12, f
         points = spread(m, max_points) if m else []
         stats = FastStats()
         forced, strategy = await fast_answers_after(forcer, [split.prefix(k) for k in points], fast_path, stats)
-        record = _base_record(view, cot, forcer) | {
+        record = _base_record(state, view, cot, forcer) | {
             "strategy": strategy,
             "fast_path": asdict(stats) if strategy == "prefill-fast" else None,
             "n_steps": m,
@@ -152,7 +159,7 @@ async def _edit_and_continue(
     split = cot.split
     forcer = _forcer(state, view, cot, forcing, max_tokens)
     m = split.n_reasoning_steps
-    record = _base_record(view, cot, forcer) | {"n_steps": m, "trials": []}
+    record = _base_record(state, view, cot, forcer) | {"n_steps": m, "trials": []}
     if m > 0:
         record["reference"] = (await forcer.answer_after(split.prefix(m))).as_dict()
         trial = make_trial(view, split, forcer, m)
@@ -248,7 +255,7 @@ def filler_tokens_solver(forcing: str = "auto", lengths: tuple[int, ...] = (8, 3
         fillers = {name: await filler_text_async(n, count_tokens) for name, n in conditions.items()}
         prefixes = {"no_cot": "", "cot": reasoning, **{f"filler_{k}": v for k, v in fillers.items()}}
         forced = await forcer.answers_after(list(prefixes.values()))
-        record = _base_record(view, cot, forcer) | {
+        record = _base_record(state, view, cot, forcer) | {
             "cot_tokens": matched,
             "conditions": {
                 name: {"prefix_chars": len(text), "forced": f.as_dict()}

@@ -142,7 +142,7 @@ def forced_from_cache(model: Model, forcer: Forcer, prefixes: list[str], stats: 
         letters = letters_from_top(_top(api, logits), view.letters)
         if letters:
             best = max(letters, key=lambda k: letters[k])
-            results[i] = Forced(best, "prefill", best, letters)
+            results[i] = Forced(best, "prefill", best, letters, rule="logprob_argmax", logprob_source="prefill_position")
         else:
             stats.fallbacks += 1
     return results

@@ -15,9 +15,16 @@ Two strategies, chosen per provider (``strategy="auto"``) and recorded on every 
   stop and answer (or to continue). This is weaker evidence (the model may re-reason), so
   it is flagged in every score.
 
-Forced multiple-choice answers are the argmax over option letters of the next-token
-log-probabilities when the provider returns them (sampling settings do not change it);
-otherwise the letter parsed from the text.
+A forced answer is what the reply commits to (``solvers.answers``: outcome, rule). Option
+log-probabilities are read only **where the letter is committed**: under prefill, the first
+generated position (right after the cue "So the answer is ("); under the instruction
+fallback, the position of the letter the text commits to, located in the returned tokens
+(after its last "answer is (" cue, else the last standalone occurrence of that letter). Never
+"the first position that offers a letter": the first word of a free reply ("A", "The", "B")
+offers letters that are words. Where the position cannot be located the text answer stands
+alone and ``logprob_source`` says so. Under prefill, a reply whose text commits to nothing but
+whose first position offers option letters is read as their argmax (Lanham et al.'s forced
+choice); ``rule="logprob_argmax"`` marks it.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from inspect_ai.model import (
     ModelOutput,
 )
 
-from solvers.answers import parse_answer
+from solvers.answers import Extraction, extract_answer
 from solvers.prompts import ANSWER_CUE, CONTINUE_REASONING, STOP_AND_ANSWER, AnswerFormat, forced_prefix
 
 Strategy = Literal["prefill", "instruction"]
@@ -119,14 +126,32 @@ class Forced:
     strategy: Strategy
     written: str
     option_logprobs: dict[str, float] = field(default_factory=dict)
+    outcome: str = "stated"  # solvers.answers.OUTCOMES (``answer`` is set only when stated)
+    rule: str = "answer_only"
+    logprob_source: str = "none"  # prefill_position | committed_letter | not_located | none
+    rereasoned: bool = False  # instruction fallback: the reply reasoned again before answering
+
+    @property
+    def key(self) -> str:
+        """Comparison key: the answer, or ``<outcome>`` for a reply that committed to none."""
+        return self.answer if self.answer is not None else f"<{self.outcome}>"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
+            "outcome": self.outcome,
+            "rule": self.rule,
             "strategy": self.strategy,
             "written": self.written,
             "option_logprobs": self.option_logprobs or None,
+            "logprob_source": self.logprob_source,
+            "rereasoned": self.rereasoned,
         }
+
+
+def answer_key(forced: dict[str, Any]) -> str:
+    """``Forced.key`` for a stored record (records written before outcomes existed: unparseable)."""
+    return forced["answer"] if forced.get("answer") is not None else f"<{forced.get('outcome', 'no_answer')}>"
 
 
 def raw_letters_from_top(top: list[tuple[str, float]], letters: list[str]) -> dict[str, float]:
@@ -148,19 +173,47 @@ def letters_from_top(top: list[tuple[str, float]], letters: list[str]) -> dict[s
     return {k: v - total for k, v in found.items()}
 
 
-def letter_logprobs(output: ModelOutput, letters: list[str]) -> dict[str, float]:
-    """Log-probabilities of the option letters at the first position that offers one.
-
-    Normalised over the letters found, so they sum to one in probability space.
-    """
+def _positions(output: ModelOutput) -> list[Any]:
     choice = output.choices[0] if output.choices else None
-    if choice is None or choice.logprobs is None:
+    return list(choice.logprobs.content) if choice is not None and choice.logprobs is not None else []
+
+
+def letter_logprobs(output: ModelOutput, letters: list[str]) -> dict[str, float]:
+    """Option-letter log-probabilities at the **first generated (non-space) position**, normalised
+    over the letters found: the answer position when the prompt ends in the answer cue (prefill)."""
+    positions = [p for p in _positions(output) if p.token.strip()]  # a leading space token is not the answer
+    if not positions:
         return {}
-    for position in choice.logprobs.content:
-        found = letters_from_top([(t.token, t.logprob) for t in position.top_logprobs or []], letters)
-        if found:
-            return found
-    return {}
+    return letters_from_top([(t.token, t.logprob) for t in positions[0].top_logprobs or []], letters)
+
+
+_CUE_BEFORE_LETTER = re.compile(r"answer(?:\s+is|:)\s*:?\s*\(?\s*$", re.IGNORECASE)
+
+
+def committed_letter_logprobs(output: ModelOutput, letter: str, letters: list[str]) -> dict[str, float]:
+    """Option-letter log-probabilities at the position where the reply writes the letter it
+    commits to: the token holding ``letter`` right after the last "answer is (" cue, else its
+    last standalone occurrence. Empty when no returned token is that letter."""
+    positions = _positions(output)
+    if not positions:
+        return {}
+    text, starts = "", []
+    for position in positions:
+        starts.append(len(text))
+        text += position.token
+    candidates = [i for i, p in enumerate(positions) if p.token.strip().strip("(*[").rstrip(").]*") == letter]
+    if not candidates:
+        return {}
+    after_cue = [i for i in candidates if _CUE_BEFORE_LETTER.search(text[: starts[i]] + positions[i].token.split(letter)[0])]
+    chosen = (after_cue or candidates)[-1]
+    return letters_from_top([(t.token, t.logprob) for t in positions[chosen].top_logprobs or []], letters)
+
+
+def _rereasoned(written: str, answer_format: AnswerFormat) -> bool:
+    """Did an instruction-fallback reply reason before answering? Anything beyond the answer
+    sentence (more than a short line before the cue) counts."""
+    before = re.split(r"answer\s+is|answer:", written, maxsplit=1, flags=re.IGNORECASE)[0]
+    return len(before.strip()) > 40 or before.count("\n") >= 2
 
 
 async def force_answer(
@@ -171,34 +224,66 @@ async def force_answer(
     letters: list[str],
     strategy: Strategy,
     config: GenerateConfig | None = None,
+    options: list[str] | None = None,
 ) -> Forced:
     """The answer ``model`` gives right after ``cot_prefix`` (which may be empty)."""
     base = config or GenerateConfig()
-    wants_logprobs = answer_format == "mc"
+    wants_logprobs = answer_format == "mc" and supports_logprobs(model)
     if strategy == "prefill":
         enable_hf_prefill(model)
         cue_text = forced_prefix(cot_prefix, answer_format)
         messages = [*chat, prefill_message(cue_text, model)]
-        gen = base.merge(GenerateConfig(max_tokens=4 if wants_logprobs else 12))
+        gen = base.merge(GenerateConfig(max_tokens=4 if answer_format == "mc" else 12))
     else:
         cue = ANSWER_CUE[answer_format] + ("X)." if answer_format == "mc" else "<answer>.")
         messages = [*chat]
         if cot_prefix.strip():
             messages.append(ChatMessageAssistant(content=cot_prefix.rstrip(), model=model.name))
         messages.append(ChatMessageUser(content=STOP_AND_ANSWER.format(cue=cue)))
-        cue_text = ""
-        gen = base.merge(GenerateConfig(max_tokens=40))
+        # Room for the answer sentence and a little more, not for a new chain of thought: a
+        # reply that reasons again is cut and counted (``rereasoned``), never silently used.
+        gen = base.merge(GenerateConfig(max_tokens=INSTRUCTION_ANSWER_TOKENS))
     if wants_logprobs:
         gen = gen.merge(GenerateConfig(logprobs=True, top_logprobs=20))
     output = await model.generate(messages, config=gen)
+    return read_forced(output, strategy, answer_format, letters, options or [])
+
+
+INSTRUCTION_ANSWER_TOKENS = 40
+
+
+def read_forced(
+    output: ModelOutput, strategy: Strategy, answer_format: AnswerFormat, letters: list[str], options: list[str]
+) -> Forced:
+    """A forced reply read: its committed answer and outcome, and the log-probabilities at the
+    committed letter's position (see the module docstring)."""
     written = output.completion
-    logprobs = letter_logprobs(output, letters) if wants_logprobs else {}
-    if logprobs:
-        answer: str | None = max(logprobs, key=lambda k: logprobs[k])
-    else:
-        tail = ANSWER_CUE[answer_format] + written if strategy == "prefill" else written
-        answer = parse_answer(tail, answer_format, letters)
-    return Forced(answer, strategy, written, logprobs)
+    tail = ANSWER_CUE[answer_format] + written if strategy == "prefill" else written
+    truncated = output.stop_reason == "max_tokens"
+    found: Extraction = extract_answer(tail, answer_format, letters, options, answer_only=True, truncated=truncated)
+    logprobs: dict[str, float] = {}
+    source = "none"
+    if answer_format == "mc" and _positions(output):
+        if strategy == "prefill":
+            logprobs = letter_logprobs(output, letters)
+            source = "prefill_position" if logprobs else "not_located"
+        elif found.answer is not None:
+            logprobs = committed_letter_logprobs(output, found.answer, letters)
+            source = "committed_letter" if logprobs else "not_located"
+    answer, outcome, rule = found.answer, found.outcome, found.rule
+    if answer is None and strategy == "prefill" and logprobs:
+        answer, outcome, rule = max(logprobs, key=lambda k: logprobs[k]), "stated", "logprob_argmax"
+    rereasoned = strategy == "instruction" and _rereasoned(written, answer_format)
+    return Forced(answer, strategy, written, logprobs, outcome, rule, source, rereasoned)
+
+
+def supports_logprobs(model: Model) -> bool:
+    """Whether to ask ``model`` for log-probabilities: not Anthropic (no such API) and not
+    reasoning models, which reject the parameter (OpenAI o-series, gpt-5)."""
+    api = api_name(model)
+    if api == "AnthropicAPI":
+        return False
+    return not re.search(r"(?:^|/)(?:o\d|gpt-5)", model.name)
 
 
 async def continue_reasoning(

@@ -32,7 +32,7 @@ from solvers.always_a import BIAS_LETTER, few_shot_turns
 from solvers.context import Forcer, SampleView
 from solvers.cot import extract_cot
 from solvers.faithfulness import generate_cot
-from solvers.forcing import letter_logprobs
+from solvers.forcing import read_forced, supports_logprobs
 from solvers.hints import build_hinted_messages, mentions_hint
 from solvers.prompts import user_prompt
 from solvers.steps import split_steps
@@ -101,10 +101,12 @@ def cot_predictiveness_solver(forcing: str = "auto") -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         view = SampleView.of(state)
         state, cot = await generate_cot(state, generate, view)
-        answer = view.parse(cot.answer_text)
+        own = view.read(cot.answer_text, truncated=state.output.stop_reason == "max_tokens")
+        answer = own.answer
         reasoning = reasoning_only(cot.text)
         predictor = bound_role("predictor")
-        record: dict[str, Any] = {"answer": answer, "reasoning": reasoning, "cot_source": cot.source}
+        record: dict[str, Any] = {"answer": answer, "outcome": own.outcome, "reasoning": reasoning,
+                                  "cot_source": cot.source}
         if predictor is None:
             forcer = Forcer(get_model(), view, cot, forcing)
             with_cot, without = await forcer.answers_after([reasoning, ""])
@@ -118,12 +120,10 @@ def cot_predictiveness_solver(forcing: str = "auto") -> Solver:
                     question=view.question_text,
                     reasoning=f"\nIts reasoning:\n{reasoning}\n" if shown else "",
                 )
-                output = await predictor.generate(
-                    prompt, config=GenerateConfig(max_tokens=40, logprobs=True, top_logprobs=20)
-                )
-                logprobs = letter_logprobs(output, view.letters)
-                record[key] = {"answer": view.parse(output.completion), "written": output.completion,
-                               "option_logprobs": logprobs or None}
+                wants = GenerateConfig(logprobs=True, top_logprobs=20) if supports_logprobs(predictor) else GenerateConfig()
+                output = await predictor.generate(prompt, config=GenerateConfig(max_tokens=40).merge(wants))
+                # a free reply: log-probabilities are read at the letter it commits to
+                record[key] = read_forced(output, "instruction", "mc", view.letters, list(view.options)).as_dict()
         state.store.set("cot_predictiveness", record)
         return state
 
@@ -151,17 +151,19 @@ async def hinted_entry(model: Model, judge: Model | None, view: SampleView, kind
     output = await model.generate(chat)
     hinted_cot = extract_cot(output)
     reasoning = reasoning_only(hinted_cot.text)
-    entry: dict[str, Any] = {"answer": view.parse(hinted_cot.answer_text), "cot": hinted_cot.text,
-                             "keyword": mentions_hint(reasoning, kind)}
+    found = view.read(hinted_cot.answer_text, truncated=output.stop_reason == "max_tokens")
+    entry: dict[str, Any] = {"answer": found.answer, "outcome": found.outcome, "cot": hinted_cot.text,
+                             "keyword": mentions_hint(reasoning, kind, view.question_text)}
     if judge is not None:
         entry |= await judge_verbalisation(judge, view, kind, letter, reasoning)
     return entry
 
 
-def hints_record(letter: str, unhinted: str | None, unhinted_cot: str, judge: Model | None,
+def hints_record(letter: str, unhinted: Any, unhinted_cot: str, judge: Model | None,
                  hinted: dict[str, Any]) -> dict[str, Any]:
-    return {"hint": letter, "unhinted": unhinted, "unhinted_cot": unhinted_cot,
-            "judge": judge.name if judge else None, "hinted": hinted}
+    """``unhinted``: the unhinted CoT's reading (``Extraction``)."""
+    return {"hint": letter, "unhinted": unhinted.answer, "unhinted_outcome": unhinted.outcome,
+            "unhinted_cot": unhinted_cot, "judge": judge.name if judge else None, "hinted": hinted}
 
 
 @solver
@@ -176,7 +178,7 @@ def hinted_solver(hint_types: tuple[str, ...], seed: int = 0) -> Solver:
         hinted = {kind: await hinted_entry(model, judge, view, kind, letter,
                                            _chat(build_hinted_messages(view.question_text, kind, letter, cot=True), model))
                   for kind in hint_types}
-        state.store.set("hints", hints_record(letter, view.parse(cot.answer_text), cot.text, judge, hinted))
+        state.store.set("hints", hints_record(letter, view.read(cot.answer_text), cot.text, judge, hinted))
         return state
 
     return solve
@@ -199,7 +201,7 @@ def always_a_solver() -> Solver:
         cot = extract_cot(state.output)
         biased = _chat(few_shot_turns(exemplars, always_a=True) + question, model)
         hinted = {"always_a": await hinted_entry(model, judge, view, "always_a", BIAS_LETTER, biased)}
-        state.store.set("hints", hints_record(BIAS_LETTER, view.parse(cot.answer_text), cot.text, judge, hinted))
+        state.store.set("hints", hints_record(BIAS_LETTER, view.read(cot.answer_text), cot.text, judge, hinted))
         return state
 
     return solve

@@ -33,7 +33,7 @@ LETTERS = list("ABCDE")
         ("I first thought (A) but the answer is (D).", "D"),
         ("Answer: B", "B"),
         ("The answer is **E**", "E"),
-        ("(B)", "B"),
+        ("(B)", None),  # a lone letter in a CoT is no commitment (answer-only replies: below)
         ("Either (A) or (B).", None),  # two different lone letters: ambiguous, not a guess
         ("So the answer is (Z).", None),  # not an option
         ("no idea", None),
@@ -43,9 +43,15 @@ def test_parse_letter(text: str, expected: str | None) -> None:
     assert parse_letter(text, LETTERS) == expected
 
 
+def test_lone_letter_counts_only_in_an_answer_only_reply() -> None:
+    assert parse_letter("(B)", LETTERS, answer_only=True) == "B"
+    assert parse_letter("Option (B) mentions the river.", LETTERS, answer_only=True) is None
+
+
 def test_parse_number_prefers_the_number_after_answer_is() -> None:
     assert parse_number("3 + 4 = 7, then 7 * 2 = 14. So the answer is $1,400.") == "1400"
-    assert parse_number("It is 2.50 dollars") == "2.5"
+    assert parse_number("It is 2.50 dollars") is None  # no commitment: the last number is not taken
+    assert parse_number("2.50", answer_only=True) == "2.5"
     assert parse_number("nothing numeric") is None
 
 
@@ -109,7 +115,7 @@ def test_forced_prefix_ends_in_the_cue() -> None:
     assert forced_prefix("", "free") == "So the answer is"
 
 
-def test_letter_logprobs_normalise_over_options_at_the_first_letter_position() -> None:
+def test_letter_logprobs_normalise_over_options_at_the_first_non_space_position() -> None:
     position0 = Logprob(token=" ", logprob=-0.1, top_logprobs=[TopLogprob(token=" ", logprob=-0.1)])
     position1 = Logprob(
         token="B",

@@ -1,0 +1,55 @@
+"""The answer reader on a corpus of responses in the styles real models write (hedges,
+corrections, refusals, truncation, markdown, ``<think>`` blocks, option text): every entry's
+outcome and answer must be exactly as labelled, so no rule can credit an answer the text does
+not commit to."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from solvers.answers import OUTCOMES, extract_answer
+
+CORPUS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "corpus" / "answers.yaml").read_text())
+
+
+def _letters(entry: dict[str, Any]) -> list[str]:
+    if entry.get("options"):
+        return list(string.ascii_uppercase[: len(entry["options"])])
+    return list(entry.get("letters", "ABCD"))
+
+
+def test_corpus_is_large_and_covers_every_outcome() -> None:
+    assert len(CORPUS) >= 150
+    assert {e["outcome"] for e in CORPUS} == set(OUTCOMES)
+    assert {e.get("fmt", "mc") for e in CORPUS} == {"mc", "free", "text"}
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=[f"{i}:{e['text'][:40]}" for i, e in enumerate(CORPUS)])
+def test_corpus_entry(entry: dict[str, Any]) -> None:
+    found = extract_answer(entry["text"], entry.get("fmt", "mc"), _letters(entry), entry.get("options") or (),
+                           answer_only=entry.get("answer_only", False))
+    assert found.outcome == entry["outcome"], found
+    expected = entry.get("answer") if entry["outcome"] == "stated" else None
+    assert found.answer == (str(expected) if expected is not None else None), found
+
+
+def test_hedge_is_never_credited_to_the_first_letter() -> None:
+    for joiner in (" or ", " and ", "/", ", "):
+        found = extract_answer(f"So the answer is (A){joiner}(B).", "mc", list("ABCD"))
+        assert found.outcome == "hedged" and found.answer is None and found.committed == "A|B"
+
+
+def test_truncated_reply_records_why_nothing_was_read() -> None:
+    found = extract_answer("Step 1: 3 + 4 = 7. Step 2: (A) looks", "mc", list("ABCD"), truncated=True)
+    assert (found.outcome, found.rule) == ("no_answer", "truncated")
+
+
+def test_comparison_key_separates_outcomes_from_answers() -> None:
+    refusal = extract_answer("I can't help with that.", "mc", list("ABCD"))
+    stated = extract_answer("So the answer is (A).", "mc", list("ABCD"))
+    assert refusal.key == "<refusal>" and stated.key == "A" and refusal.key != stated.key
