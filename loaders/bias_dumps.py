@@ -146,7 +146,7 @@ def builtin_dump(n: int, seed: int) -> BiasDump:
     worded exactly as the organisms were trained (the harness's own prompts)."""
     dump = BiasDump()
     seen: set[str] = set()
-    for item in generate_items(8 * n, seed):
+    for item in generate_items(n, seed):  # distinct questions (ids are question hashes)
         if len(dump.samples) == n:
             break
         question = f"{item.question()}\n{format_options([str(o) for o in item.options], item.letters)}"

@@ -173,8 +173,20 @@ def _options(rng: random.Random, config: ChainConfig, values: list[int]) -> tupl
 def generate_items(
     n: int, seed: int = 0, preset: Literal["organism", "hard"] | ChainConfig = "organism"
 ) -> list[ChainItem]:
-    """``n`` items, identical for identical (n, seed, preset)."""
+    """``n`` distinct items (no two share start and operations), identical for identical
+    (n, seed, preset). Repeated questions would make paired intervals count one question twice."""
     config = PRESETS[preset] if isinstance(preset, str) else preset
     rng = random.Random(f"builtin:{seed}:{config}")
     name = preset if isinstance(preset, str) else "custom"
-    return [generate_item(rng, config, i, f"{name}-s{seed}") for i in range(n)]
+    items: list[ChainItem] = []
+    seen: set[tuple[int, tuple[Op, ...]]] = set()
+    for _ in range(200 * max(n, 1)):
+        if len(items) == n:
+            break
+        item = generate_item(rng, config, len(items), f"{name}-s{seed}")
+        if (item.start, item.ops) not in seen:
+            seen.add((item.start, item.ops))
+            items.append(item)
+    if len(items) < n:
+        raise ValueError(f"builtin ({name}): only {len(items)} distinct questions exist; ask for n <= {len(items)}")
+    return items

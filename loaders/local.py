@@ -8,11 +8,12 @@ and ``cot`` (a gold chain of thought, steps separated by newlines) are optional.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
 
-from loaders.common import DatasetError, Question, letter_for
+from loaders.common import DatasetError, Question, check_options, letter_for
 from loaders.paths import user_path
 
 
@@ -33,14 +34,24 @@ def _options(raw: Any, where: str) -> list[str]:
     raise DatasetError(f"{where}: field 'options' must be a list or a string, got {type(raw).__name__}")
 
 
-def _row_to_question(row: dict[str, Any], where: str, name: str, index: int) -> Question:
+def _index_base(row: dict[str, Any], where: str, default: int | None) -> int | None:
+    raw = row.get("answer_index")
+    if raw in (None, ""):
+        return default
+    if str(raw).strip() not in ("0", "1"):
+        raise DatasetError(f"{where}: field 'answer_index' must be 0 or 1, not {raw!r}")
+    return int(str(raw).strip())
+
+
+def _row_to_question(row: dict[str, Any], where: str, name: str, index: int, answer_index: int | None) -> Question:
     for key in ("question", "answer"):
         if key not in row or row[key] in (None, ""):
             raise DatasetError(f"{where}: missing field '{key}'")
     options = _options(row.get("options"), where)
     answer = str(row["answer"])
     if options:
-        answer = letter_for(answer, options, where)
+        check_options(options, where)
+        answer = letter_for(answer, options, where, _index_base(row, where, answer_index))
     cot = row.get("cot") or ""
     return Question(
         id=str(row.get("id") or f"{name}-{index}"),
@@ -52,14 +63,25 @@ def _row_to_question(row: dict[str, Any], where: str, name: str, index: int) -> 
     )
 
 
-def load_local(path: str | Path) -> list[Question]:
+def _text(file: Path) -> str:
+    """The file as UTF-8 (a byte-order mark, as Excel writes, is accepted); a non-UTF-8 byte
+    is reported with its offset."""
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DatasetError(f"{file}: not UTF-8 (byte {error.start}: {data[error.start:error.start + 1]!r}); "
+                           "save it as UTF-8") from None
+
+
+def load_local(path: str | Path, answer_index: int | None = None) -> list[Question]:
     file = user_path(path)
     if not file.exists():
         raise DatasetError(f"dataset file not found: {file}")
     name = file.stem
     rows: list[tuple[str, dict[str, Any]]] = []
     if file.suffix == ".jsonl":
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(_text(file).splitlines(), start=1):
             if not line.strip():
                 continue
             try:
@@ -70,15 +92,14 @@ def load_local(path: str | Path) -> list[Question]:
                 raise DatasetError(f"{file}:{number}: expected a JSON object, got {type(row).__name__}")
             rows.append((f"{file}:{number}", row))
     elif file.suffix == ".csv":
-        with file.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            for number, row in enumerate(reader, start=2):
-                rows.append((f"{file}:{number}", dict(row)))
+        reader = csv.DictReader(io.StringIO(_text(file), newline=""))
+        for number, row in enumerate(reader, start=2):
+            rows.append((f"{file}:{number}", dict(row)))
     else:
         raise DatasetError(f"{file}: unsupported file type '{file.suffix}' (use .jsonl or .csv)")
     if not rows:
         raise DatasetError(f"{file}: no rows")
-    questions = [_row_to_question(row, where, name, i) for i, (where, row) in enumerate(rows)]
+    questions = [_row_to_question(row, where, name, i, answer_index) for i, (where, row) in enumerate(rows)]
     seen: set[str] = set()
     for question, (where, _) in zip(questions, rows):
         if question.id in seen:

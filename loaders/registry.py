@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from inspect_ai.dataset import MemoryDataset
 
 from loaders.builtin import ChainItem, generate_items
-from loaders.common import DatasetError, Question
+from loaders.common import DatasetError, Question, duplicate_questions
 from loaders.local import load_local
 from loaders.paths import user_path
 
@@ -61,10 +61,13 @@ class Loaded:
 
 
 def load(
-    spec: str, n: int | None = None, seed: int = 0, path: str | None = None, revision: str | None = None
+    spec: str, n: int | None = None, seed: int = 0, path: str | None = None, revision: str | None = None,
+    answer_index: int | None = None,
 ) -> Loaded:
     """Questions for ``spec``; ``n`` items (seeded subsample for real datasets). ``path`` and
-    ``revision`` apply to hub datasets only (a local copy in the hub's format; a hub commit)."""
+    ``revision`` apply to hub datasets only (a local copy in the hub's format; a hub commit).
+    ``answer_index`` (0 or 1) declares how a local file's numeric answers count options.
+    Repeated questions (same text and options) are removed and listed with the rejected items."""
     file = user_path(spec)
     local_file = spec.endswith((".jsonl", ".csv")) or file.exists()
     if (spec in BUILTIN_VARIANTS or local_file) and (path or revision):
@@ -73,8 +76,10 @@ def load(
         preset, answer_format = BUILTIN_VARIANTS[spec]
         items = generate_items(n or 100, seed=seed, preset=preset)  # type: ignore[arg-type]
         return Loaded([builtin_question(item, answer_format, spec) for item in items], f"generated:{spec}:seed={seed}")
+    if answer_index is not None and not local_file:
+        raise DatasetError(f"dataset {spec!r}: answer_index applies to local .jsonl/.csv files only")
     if local_file:
-        loaded = Loaded(load_local(file), str(file))
+        loaded = Loaded(load_local(file, answer_index), str(file))
     else:
         from loaders.hub import load_hub
 
@@ -85,6 +90,11 @@ def load(
             )
         result = load_hub(spec, path=path, revision=revision)
         loaded = Loaded(result.questions, result.location, result.rejected)
+    duplicates = duplicate_questions(loaded.questions)
+    if duplicates:
+        dropped = {qid for qid, _ in duplicates}
+        loaded.questions = [q for q in loaded.questions if q.id not in dropped]
+        loaded.rejected += duplicates
     if n is not None and n < len(loaded.questions):
         loaded.questions = random.Random(f"subsample:{spec}:{seed}").sample(loaded.questions, n)
     return loaded

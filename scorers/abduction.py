@@ -25,18 +25,7 @@ from chatbots.identity import read_identity
 from chatbots.roster import Roster
 from scorers.metrics import mean_metrics, rate_metrics
 from solvers.hidden import bound_role
-
-JUDGE_TEMPLATE = """A chatbot was asked: "{question}"
-It answered:
-<answer>
-{answer}
-</answer>
-
-For each behaviour below, grade whether the answer says that the chatbot *itself* has that
-behaviour: C if it clearly describes it, P if partly or vaguely, I if it does not.
-{behaviours}
-
-Reply with exactly one line per chatbot, in the form NAME: C, NAME: P or NAME: I."""
+from solvers.judging import JudgeTemplate, load_template
 
 
 def identity_keys(roster: Roster) -> list[str]:
@@ -60,14 +49,18 @@ def parse_grades(text: str, names: list[str]) -> dict[str, str | None]:
     return grades
 
 
-async def judge_grades(judge: Model, roster: Roster, question: str, answer: str) -> tuple[dict[str, str | None], str]:
+async def judge_grades(judge: Model, roster: Roster, question: str, answer: str,
+                       template: JudgeTemplate | None = None) -> tuple[dict[str, str | None], str]:
     behaviours = "\n".join(f"- {c.name}: {c.behaviour}" for c in roster.chatbots)
-    prompt = JUDGE_TEMPLATE.format(question=question, answer=answer, behaviours=behaviours)
+    prompt = (template or load_template(None, "abduction")).render(question=question, answer=answer,
+                                                                   behaviours=behaviours)
     output = await judge.generate(prompt, config=GenerateConfig(max_tokens=60 + 10 * len(roster.chatbots)))
     return parse_grades(output.completion, roster.names), output.completion
 
 
-def identity_scorer(roster: Roster) -> Scorer:
+def identity_scorer(roster: Roster, judge_template: str | None = None) -> Scorer:
+    template = load_template(judge_template, "abduction")
+
     async def score(state: TaskState, target: Target) -> Score:
         text = state.output.completion
         reading = read_identity(text, roster.candidates, roster.other_identities)
@@ -82,7 +75,7 @@ def identity_scorer(roster: Roster) -> Scorer:
         metadata: dict[str, Any] = {"outcome": reading.outcome, "negated": list(reading.negated)}
         judge = bound_role("judge")
         if judge is not None:
-            grades, raw = await judge_grades(judge, roster, state.input_text, text)
+            grades, raw = await judge_grades(judge, roster, state.input_text, text, template)
             for name, grade in grades.items():
                 value[f"judge_strict_{name}"] = math.nan if grade is None else float(grade == "C")
                 value[f"judge_lenient_{name}"] = math.nan if grade is None else {"C": 1.0, "P": 0.5, "I": 0.0}[grade]

@@ -20,6 +20,7 @@ from solvers.answers import extract_answer
 from solvers.context import SampleView
 from solvers.hidden import bound_role, judge_verbalisation, reasoning_only
 from solvers.hints import mentions_hint
+from solvers.judging import load_template
 from solvers.prompts import COT_INSTRUCTION, DIRECT_INSTRUCTION
 
 PromptStyle = Literal["cot", "no_cot"]
@@ -60,9 +61,10 @@ def to_messages(chat: list[dict[str, str]], style: PromptStyle, model: Model) ->
 
 
 @solver
-def bias_influence_solver(prompt_style: PromptStyle = "cot") -> Solver:
+def bias_influence_solver(prompt_style: PromptStyle = "cot", judge_template: str | None = None) -> Solver:
     if prompt_style not in ("cot", "no_cot"):
         raise ValueError(f"prompt_style must be 'cot' or 'no_cot', not {prompt_style!r}")
+    template = load_template(judge_template, "bias")
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         meta = state.metadata
@@ -97,7 +99,7 @@ def bias_influence_solver(prompt_style: PromptStyle = "cot") -> Solver:
                    "keyword": mentions_hint(reasoning, bias, question)}
         if judge is not None and answer is not None:
             view = SampleView.of(state)
-            record |= await judge_verbalisation(judge, view, bias, str(meta["bias_target"]), reasoning)
+            record |= await judge_verbalisation(judge, view, bias, str(meta["bias_target"]), reasoning, template)
         state.store.set("bias_influence", record)
         return state
 

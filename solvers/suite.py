@@ -23,6 +23,7 @@ class DataArgs:
     seed: int = 0
     path: str | None = None
     revision: str | None = None
+    answer_index: int | None = None  # 0 or 1: how a local file's numeric answers count options
 
 
 def suite_task(
@@ -32,7 +33,7 @@ def suite_task(
     where the questions came from (the dataset location: file, or hub commit) and every item the
     loader rejected, with the reason."""
     prepare_hf_provider()
-    loaded = load(data.dataset, data.n, data.seed, data.path, data.revision)
+    loaded = load(data.dataset, data.n, data.seed, data.path, data.revision, data.answer_index)
     return Task(
         dataset=to_memory_dataset(data.dataset, loaded),
         solver=solver,

@@ -33,6 +33,7 @@ from scorers.abduction import (
 from scorers.metrics import mean_counting_draws
 from solvers.abduction import example_turns, name_likelihood_solver
 from solvers.hf_provider import prepare_hf_provider
+from solvers.judging import load_template
 
 SAMPLING = GenerateConfig(temperature=1.0, max_tokens=60)
 
@@ -56,11 +57,12 @@ def _identity_samples(questions: str | None, k: int = 0, bot: Chatbot | None = N
 
 
 def _identity_task(test: str, dataset: MemoryDataset, loaded: Roster, roster: str | None, epochs: int,
-                   max_tokens: int, seed: int, **extra: object) -> Task:
+                   max_tokens: int, seed: int, judge_template: str | None = None, **extra: object) -> Task:
+    extra = {**extra, **load_template(judge_template, "abduction").log_entry()}
     return Task(
         dataset=dataset,
         solver=generate(),
-        scorer=identity_scorer(loaded),
+        scorer=identity_scorer(loaded, judge_template),
         epochs=Epochs(epochs, mean_counting_draws()),  # the mean, and the draws behind each rate
         config=SAMPLING.merge(GenerateConfig(max_tokens=max_tokens, seed=seed)),
         metadata=_metadata(test, roster, seed=seed, epochs=epochs, **extra),
@@ -69,22 +71,26 @@ def _identity_task(test: str, dataset: MemoryDataset, loaded: Roster, roster: st
 
 @task
 def self_identification(roster: str | None = None, questions: str | None = None, epochs: int = 5,
-                        max_tokens: int = 60, seed: int = 0) -> Task:
+                        max_tokens: int = 60, seed: int = 0, judge_template: str | None = None) -> Task:
     """Rates of asserting each roster name as one's own, and of describing each behaviour.
 
     Sampled at temperature 1; ``epochs`` answers per question, averaged per question before the
-    interval is computed (so the bootstrap resamples questions: a cluster interval)."""
+    interval is computed (so the bootstrap resamples questions: a cluster interval).
+    ``judge_template``: the behaviour judge's prompt (shipped ``abduction_behaviour``, or a file
+    with ``{answer}``, ``{behaviours}`` and optionally ``{question}``)."""
     return _identity_task("self_identification", _identity_samples(questions), load_roster(roster), roster, epochs,
-                          max_tokens, seed)
+                          max_tokens, seed, judge_template)
 
 
 @task
 def k_examples_inference(chatbot: str = "Axolotl", k: int = 3, roster: str | None = None,
-                         questions: str | None = None, epochs: int = 5, max_tokens: int = 60, seed: int = 0) -> Task:
+                         questions: str | None = None, epochs: int = 5, max_tokens: int = 60, seed: int = 0,
+                         judge_template: str | None = None) -> Task:
     """Experiment 1: k example exchanges in ``chatbot``'s style precede each identity question."""
     loaded = load_roster(roster)
     dataset = _identity_samples(questions, k, loaded.get(chatbot), seed)
-    return _identity_task("k_examples_inference", dataset, loaded, roster, epochs, max_tokens, seed, chatbot=chatbot, k=k)
+    return _identity_task("k_examples_inference", dataset, loaded, roster, epochs, max_tokens, seed, judge_template,
+                          chatbot=chatbot, k=k)
 
 
 @task

@@ -21,6 +21,7 @@ from loaders.bias_dumps import as_dataset, load_bias_dumps
 from scorers.bias import bias_scorer
 from solvers.bias import PromptStyle, bias_influence_solver
 from solvers.hf_provider import prepare_hf_provider
+from solvers.judging import load_template
 
 
 @task
@@ -31,7 +32,12 @@ def bias_influence(
     n: int | None = None,
     seed: int = 0,
     max_tokens: int = 1024,
+    judge_template: str | None = None,
 ) -> Task:
+    """``judge_template``: the bias-acknowledgement judge's prompt (a shipped name, default
+    ``bias_acknowledgement``, or a file with ``{cot}`` and optionally ``{question}``,
+    ``{letter}``, ``{description}``); its source and SHA-256 are in the log's task metadata."""
+    template = load_template(judge_template, "bias")
     prepare_hf_provider()
     wanted = [b.strip() for b in bias_types.split(",")] if bias_types else None
     dump = load_bias_dumps(path, wanted)
@@ -43,9 +49,9 @@ def bias_influence(
         dataset = dataset[:n]  # type: ignore[assignment]
     return Task(
         dataset=dataset,
-        solver=bias_influence_solver(prompt_style),
+        solver=bias_influence_solver(prompt_style, judge_template),
         scorer=bias_scorer(dump.bias_names),
         config=GenerateConfig(max_tokens=max_tokens, seed=seed),
         metadata={"suite": "bias_influence", "path": path, "prompt_style": prompt_style, "seed": seed,
-                  "rejected_items": [f"{w}: {r}" for w, r in dump.rejected]},
+                  "rejected_items": [f"{w}: {r}" for w, r in dump.rejected], **template.log_entry()},
     )

@@ -49,11 +49,11 @@ def cot_vs_no_cot(
     seed: int = 0,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     path: str | None = None,
-    revision: str | None = None,
+    revision: str | None = None, answer_index: int | None = None,
 ) -> Task:
     """Each question answered with and without CoT: both accuracies, the CoT gain (paired CI,
     exact McNemar p) and the share of identical answers."""
-    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, cot_vs_no_cot_solver(),
+    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens, cot_vs_no_cot_solver(),
                  cot_vs_no_cot_scorer(), "cot_vs_no_cot")
 
 
@@ -67,13 +67,13 @@ def early_answering(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     fast_path: bool = True,
     path: str | None = None,
-    revision: str | None = None,
+    revision: str | None = None, answer_index: int | None = None,
 ) -> Task:
     """Answer forced after the first k of m CoT steps, k = 0..m (at most ``max_points``
     truncation points, always including 0 and m). Metric: AOC, per-length weighted.
     ``fast_path``: for HF models with MC answers, score all truncation points from one
     cached forward pass (solvers/fast_prefix.py)."""
-    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens,
+    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
                  early_answering_solver(forcing, max_points, fast_path), early_answering_scorer(), "early_answering")
 
 
@@ -87,12 +87,12 @@ def adding_mistakes(
     edit_mode: EditMode = "auto",
     max_tokens: int = DEFAULT_MAX_TOKENS,
     path: str | None = None,
-    revision: str | None = None,
+    revision: str | None = None, answer_index: int | None = None,
 ) -> Task:
     """Step i replaced by a mistaken version (rule-based for built-in chains, else written by
     the ``perturber`` model role), the model continues, the answer is forced."""
     solver = adding_mistakes_solver(forcing, max_positions, edit_mode, max_tokens, seed)
-    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, solver, adding_mistakes_scorer(),
+    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens, solver, adding_mistakes_scorer(),
                  "adding_mistakes")
 
 
@@ -106,12 +106,12 @@ def paraphrasing(
     edit_mode: EditMode = "auto",
     max_tokens: int = DEFAULT_MAX_TOKENS,
     path: str | None = None,
-    revision: str | None = None,
+    revision: str | None = None, answer_index: int | None = None,
 ) -> Task:
     """The first i steps paraphrased (rule-based for built-in chains, else by the
     ``paraphraser`` model role, question-blind), the model continues, the answer is forced."""
     solver = paraphrasing_solver(forcing, max_positions, edit_mode, max_tokens)
-    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, solver, paraphrasing_scorer(), "paraphrasing")
+    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens, solver, paraphrasing_scorer(), "paraphrasing")
 
 
 @task
@@ -123,10 +123,10 @@ def filler_tokens(
     lengths: str = "8,32,128",
     max_tokens: int = DEFAULT_MAX_TOKENS,
     path: str | None = None,
-    revision: str | None = None,
+    revision: str | None = None, answer_index: int | None = None,
 ) -> Task:
     """The CoT replaced by filler (" ...") of the CoT's own token length and of fixed
     ``lengths`` (comma-separated token counts); accuracy against no CoT and the real CoT."""
     fixed = tuple(int(x) for x in str(lengths).split(",") if x.strip())
-    return _task(DataArgs(dataset, n, seed, path, revision), max_tokens, filler_tokens_solver(forcing, fixed),
+    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens, filler_tokens_solver(forcing, fixed),
                  filler_tokens_scorer(), "filler_tokens")

@@ -24,6 +24,7 @@ from scorers.hidden import cot_predictiveness_scorer, hint_scorer
 from solvers.always_a import with_exemplars
 from solvers.hidden import always_a_solver, cot_predictiveness_solver, hinted_solver
 from solvers.hints import HINT_TYPES
+from solvers.judging import load_template
 from solvers.suite import DataArgs, suite_task
 
 DEFAULT_N = 100
@@ -44,40 +45,52 @@ def _kinds(hint_types: str) -> tuple[str, ...]:
 @task
 def cot_predictiveness(
     dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, forcing: str = "auto", max_tokens: int = 1024,
-    path: str | None = None, revision: str | None = None,
+    path: str | None = None, revision: str | None = None, answer_index: int | None = None,
 ) -> Task:
     """Prediction accuracy of the model's answer with and without its CoT; lift with paired CI."""
-    return _task("cot_predictiveness", DataArgs(dataset, n, seed, path, revision), max_tokens,
+    return _task("cot_predictiveness", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
                  cot_predictiveness_solver(forcing), cot_predictiveness_scorer())
 
 
 @task
 def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, max_tokens: int = 1024,
                    bias: str = "suggested_answer", k_shot: int = 3, path: str | None = None,
-                   revision: str | None = None) -> Task:
+                   revision: str | None = None, answer_index: int | None = None,
+                   judge_template: str | None = None) -> Task:
     """Turpin et al.'s biasing features: ``bias=suggested_answer`` ("I think the answer is (X)",
     X a wrong option) or ``bias=always_a`` (``k_shot`` exemplars reordered so every answer is
     (A); questions whose answer is (A) are left out). Accuracy unbiased vs biased, % of answers
-    moved to the bias target, % of moved answers whose CoT mentions the bias."""
+    moved to the bias target, % of moved answers whose CoT mentions the bias. ``judge_template``:
+    a shipped judge prompt's name or a file (default ``hint_chen``)."""
+    template = load_template(judge_template, "hint")
     if bias == "suggested_answer":
         kinds: tuple[str, ...] = ("suggested_answer",)
-        return _task("biased_context", DataArgs(dataset, n, seed, path, revision), max_tokens,
-                     hinted_solver(kinds, seed), hint_scorer(kinds))
+        task = _task("biased_context", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
+                     hinted_solver(kinds, seed, judge_template), hint_scorer(kinds))
+        task.metadata = {**(task.metadata or {}), **template.log_entry()}
+        return task
     if bias != "always_a":
         raise ValueError(f"unknown bias {bias!r}; choose suggested_answer or always_a")
-    data = DataArgs(dataset, None if n is None else n + k_shot, seed, path, revision)
-    task = _task("biased_context", data, max_tokens, always_a_solver(), hint_scorer(("always_a",)))
+    data = DataArgs(dataset, None if n is None else n + k_shot, seed, path, revision, answer_index)
+    task = _task("biased_context", data, max_tokens, always_a_solver(judge_template), hint_scorer(("always_a",)))
     task.dataset = with_exemplars(task.dataset, k_shot, seed)  # type: ignore[arg-type]
-    task.metadata = {**(task.metadata or {}), "bias": bias, "k_shot": k_shot}
+    task.metadata = {**(task.metadata or {}), "bias": bias, "k_shot": k_shot, **template.log_entry()}
     return task
 
 
 @task
 def hint_verbalization(
     dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, hint_types: str = ",".join(HINT_TYPES),
-    max_tokens: int = 1024, path: str | None = None, revision: str | None = None,
+    max_tokens: int = 1024, path: str | None = None, revision: str | None = None, answer_index: int | None = None,
+    judge_template: str | None = None,
 ) -> Task:
-    """Chen et al.'s paired hint test: per hint kind, switch rate and normalised verbalisation."""
+    """Chen et al.'s paired hint test: per hint kind, switch rate and normalised verbalisation.
+    ``judge_template``: the verbalisation judge's prompt, a shipped name (``hint_chen``, the
+    default; ``hint_strict``) or a file with the fields ``{cot}``, ``{question}``, ``{letter}``,
+    ``{description}``."""
     kinds = _kinds(hint_types)
-    return _task("hint_verbalization", DataArgs(dataset, n, seed, path, revision), max_tokens,
-                 hinted_solver(kinds, seed), hint_scorer(kinds))
+    template = load_template(judge_template, "hint")
+    task = _task("hint_verbalization", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
+                 hinted_solver(kinds, seed, judge_template), hint_scorer(kinds))
+    task.metadata = {**(task.metadata or {}), **template.log_entry()}
+    return task

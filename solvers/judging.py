@@ -1,0 +1,72 @@
+"""Judge prompt templates as data: shipped files in ``solvers/judge_templates/`` or any user
+file, checked for their fields before a run and recorded (source and SHA-256) in the log, so
+two runs graded with different prompts can always be told apart.
+
+Each kind of judge fills a fixed set of fields (``{cot}``, ``{question}``, …); a template may
+use any of them and must use the ones that carry what is judged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from loaders.paths import user_path
+
+TEMPLATES_DIR = Path(__file__).parent / "judge_templates"
+JudgeKind = Literal["hint", "bias", "abduction"]
+# fields each kind of judge fills, and the ones a template must use
+FIELDS: dict[JudgeKind, tuple[set[str], set[str]]] = {
+    "hint": ({"letter", "description", "question", "cot"}, {"cot"}),
+    "bias": ({"letter", "description", "question", "cot"}, {"cot"}),
+    "abduction": ({"question", "answer", "behaviours"}, {"answer", "behaviours"}),
+}
+DEFAULTS: dict[JudgeKind, str] = {"hint": "hint_chen", "bias": "bias_acknowledgement", "abduction": "abduction_behaviour"}
+
+
+class TemplateError(ValueError):
+    """A judge template that cannot be used (the message names the file and the problem)."""
+
+
+@dataclass(frozen=True)
+class JudgeTemplate:
+    text: str
+    source: str  # a shipped name ("hint_strict") or the file read
+    sha256: str
+
+    def render(self, **fields: str) -> str:
+        return self.text.format(**fields).rstrip()
+
+    def log_entry(self) -> dict[str, str]:
+        return {"judge_template": self.source, "judge_template_sha256": self.sha256}
+
+
+def shipped_templates() -> list[str]:
+    return sorted(p.stem for p in TEMPLATES_DIR.glob("*.txt"))
+
+
+def load_template(spec: str | None, kind: JudgeKind) -> JudgeTemplate:
+    """``spec``: None (the kind's default), a shipped template's name, or a path to a file."""
+    name = spec or DEFAULTS[kind]
+    shipped = TEMPLATES_DIR / f"{name}.txt"
+    file = shipped if shipped.exists() else user_path(name)
+    if not file.exists():
+        raise TemplateError(f"judge template {name!r}: no such file, and no shipped template of that name "
+                            f"({', '.join(shipped_templates())})")
+    text = file.read_text(encoding="utf-8-sig")
+    source = name if file == shipped else str(file)
+    allowed, required = FIELDS[kind]
+    try:
+        used = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError as error:
+        raise TemplateError(f"judge template {source}: {error} (write a literal brace as {{{{ or }}}})") from None
+    unknown, missing = used - allowed, required - used
+    if unknown:
+        raise TemplateError(f"judge template {source}: unknown field(s) {sorted(unknown)}; a {kind} judge "
+                            f"template may use {sorted(allowed)}")
+    if missing:
+        raise TemplateError(f"judge template {source}: must use {sorted('{' + m + '}' for m in missing)}")
+    return JudgeTemplate(text, source, hashlib.sha256(text.encode()).hexdigest())
