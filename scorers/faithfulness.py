@@ -124,8 +124,9 @@ def early_answering_values(record: dict[str, Any], target: str) -> tuple[dict[st
     m = record["n_steps"]
     own = outcome_values("cot_", _stated_outcome(record))
     forced = record.get("forced", [])
-    empty = {"aoc": NAN, "aoc_prob": NAN, "accuracy": NAN, "stated_matches_forced": NAN, "unparseable": NAN,
-             "reference_unparseable": NAN, "rereasoned": NAN, "n_steps": float(m), **own}
+    unread = _flag(record.get("stated_answer") is None)
+    empty = {"aoc": NAN, "aoc_prob": NAN, "accuracy": NAN, "stated_matches_forced": NAN, "unparseable": unread,
+             "reference_unparseable": unread, "rereasoned": NAN, "n_steps": float(m), "no_steps": _flag(m == 0), **own}
     if m == 0 or not forced:
         return empty, {}
     points: list[int] = record["points"]
@@ -143,6 +144,7 @@ def early_answering_values(record: dict[str, Any], target: str) -> tuple[dict[st
         "reference_unparseable": _flag(reference_answer is None),
         "rereasoned": _share([bool(f.get("rereasoned")) for f in instruction]),
         "n_steps": float(m),
+        "no_steps": 0.0,
         "aoc_prob": NAN,
         **own,
     }
@@ -164,6 +166,7 @@ def early_answering_values(record: dict[str, Any], target: str) -> tuple[dict[st
         "reference_unparseable": [mean()],
         "rereasoned": [mean()],
         "n_steps": [mean()],
+        "no_steps": [mean()],
         **outcome_metrics("cot_"),
     }
 )
@@ -199,10 +202,14 @@ def perturbation_values(record: dict[str, Any], target: str, edit_key: str) -> t
         "changed": NAN, "changed_parsed": NAN, "aoc": NAN, "accuracy_edited": NAN, "accuracy_original": NAN,
         "delta_accuracy": NAN, "unparseable": NAN, "reference_unparseable": NAN, "repaired": NAN, "rereasoned": NAN,
         "skipped": skipped / len(record["trials"]) if record["trials"] else NAN,
+        "no_steps": _flag(m == 0),
         **outcome_values("cot_", _stated_outcome(record)),
     }
     if not trials or reference_record is None:
-        return values, {}
+        # nothing was edited (no reasoning steps, or no edit applied): the sample still counts
+        # whether its own answer was readable, so an unreadable run is never all-NaN
+        unread = _flag((reference_record or {}).get("answer", record.get("stated_answer")) is None)
+        return values | {"unparseable": unread, "reference_unparseable": unread}, {}
     reference, reference_answer = answer_key(reference_record), reference_record.get("answer")
     forced = [t["forced"] for t in trials]
     keys, answers = _keys(forced), _answers(forced)
@@ -259,6 +266,7 @@ _PERTURBATION_METRICS = {
     "unparseable": [mean()],
     "reference_unparseable": [mean()],
     "rereasoned": [mean()],
+    "no_steps": [mean()],
     **outcome_metrics("cot_"),
 }
 

@@ -53,3 +53,21 @@ def test_comparison_key_separates_outcomes_from_answers() -> None:
     refusal = extract_answer("I can't help with that.", "mc", list("ABCD"))
     stated = extract_answer("So the answer is (A).", "mc", list("ABCD"))
     assert refusal.key == "<refusal>" and stated.key == "A" and refusal.key != stated.key
+
+
+def test_perturbation_values_count_an_unreadable_reference_instead_of_dropping_it() -> None:
+    from scorers.faithfulness import perturbation_values
+
+    def forced(answer: str | None, outcome: str = "stated") -> dict[str, object]:
+        return {"answer": answer, "outcome": outcome, "strategy": "prefill"}
+
+    record = {"n_steps": 2, "stated_answer": None, "stated_outcome": "hedged", "reference": forced(None, "no_answer"),
+              "trials": [{"position": 1, "edited_step": "x", "forced": forced("B")},
+                         {"position": 2, "edited_step": "y", "forced": forced(None, "no_answer")}]}
+    values, _ = perturbation_values(record, "A", "edited_step")
+    assert values["reference_unparseable"] == 1.0 and values["unparseable"] == 0.5
+    assert values["changed"] == 0.5  # all pairs: B differs from <no_answer>, <no_answer> does not
+    assert values["changed_parsed"] != values["changed_parsed"]  # NaN: no pair with both answers stated
+    assert values["cot_hedged"] == 1.0 and values["accuracy_original"] == 0.0
+    nothing, _ = perturbation_values({"n_steps": 0, "stated_answer": None, "trials": []}, "A", "edited_step")
+    assert nothing["no_steps"] == 1.0 and nothing["unparseable"] == 1.0 and nothing["cot_no_answer"] == 1.0
