@@ -34,16 +34,24 @@ from reports.series import THRESHOLDS, series_table, threshold_table
 from reports.tables import (
     ReportError,
     curve_table,
+    method_warnings,
     metric_table,
     paired_comparisons,
     per_item_values,
     read_logs,
+    run_problems,
     run_table,
 )
 
 
 def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRESHOLDS) -> dict[str, list[Path]]:
     logs = read_logs(log_dir)  # refuses unusable input before anything is written
+    problems = [p.line() for p in run_problems(log_dir)]
+    warnings = method_warnings(logs)
+    for line in problems:
+        print(f"reports: NOT COMPLETE: {line}")
+    for line in warnings:
+        print(f"reports: WARNING: {line}")
     out.mkdir(parents=True, exist_ok=True)
     metrics = metric_table(logs)
     per_item = per_item_values(logs)  # one pass over every sample, shared by both paired tables
@@ -78,7 +86,8 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
                 "Checkpoint series (pooled over fine-tuning seeds: t interval over seeds where there are ≥ 2)": series,
                 "Iterations to threshold (first_reliable: the whole interval at or above the threshold)": reached,
                 "Self-identification vs k: logistic fit (prior = P at k = 0; slope = log-odds per example)": k_fits}
-    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, sections), encoding="utf-8")
+    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, sections, problems, warnings),
+                                    encoding="utf-8")
     return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"]}
 
 
@@ -86,8 +95,22 @@ def _table_html(df: pd.DataFrame) -> str:
     return df.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="", border=0, classes="t")
 
 
+def _notices(problems: list[str], warnings: list[str]) -> str:
+    """Failed or partial runs and method mix-ups, above everything else on the page."""
+    parts = []
+    if problems:
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+        parts.append(f'<div class="alert" id="run-problems"><b>Runs that did not complete</b> (their numbers are '
+                     f"missing or rest on fewer samples):<ul>{items}</ul></div>")
+    if warnings:
+        items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+        parts.append(f'<div class="alert" id="method-warnings"><b>Methods differ</b>:<ul>{items}</ul></div>')
+    return "\n".join(parts)
+
+
 def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path],
-          sections: dict[str, pd.DataFrame]) -> str:
+          sections: dict[str, pd.DataFrame], problems: list[str] | None = None,
+          warnings: list[str] | None = None) -> str:
     tables = "\n".join(f"<h2>{html.escape(title)}</h2>{_table_html(table)}"
                        for title, table in sections.items() if not table.empty)
     images = "\n".join(
@@ -99,8 +122,10 @@ def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: l
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>CoT faithfulness report</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:1em}}
 img{{max-width:560px}} table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 8px;
-border-bottom:1px solid #ddd;text-align:right}}</style></head><body>
+border-bottom:1px solid #ddd;text-align:right}} .alert{{border:2px solid #b00;background:#fee;padding:.5em 1em;
+margin:1em 0}}</style></head><body>
 <h1>CoT faithfulness report</h1>
+{_notices(problems or [], warnings or [])}
 <p>Logs: {html.escape(str(log_dir))}. Every value carries its 95 % interval and n: Wilson for rates,
 Newcombe for paired differences of 0/1 outcomes, seeded bootstrap for other means and differences;
 p is the exact McNemar p-value of paired 0/1 metrics.</p>

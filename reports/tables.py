@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,42 @@ def as_text(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column.notna(), "").astype(str)
 
 
-def run_label(model: str, condition: str) -> str:
-    """What a figure's legend calls one run: the model, and its condition where runs differ."""
-    return f"{model} [{condition}]" if condition else model
+def run_label(model: str, condition: str, forcing: str = "") -> str:
+    """What a figure's legend calls one run: the model, its condition where runs differ, and how
+    its answers were forced (prefill / instruction), so two methods are never read as one."""
+    label = f"{model} [{condition}]" if condition else model
+    return f"{label} ({forcing})" if forcing else label
+
+
+def forcing_of(log: EvalLog) -> str:
+    """How the run's answers were forced (``prefill``, ``prefill-fast``, ``instruction``, joined
+    with "+" when samples differ), from the strategy each scorer records; "" for tests that
+    force nothing."""
+    found: set[str] = set()
+    for sample in log.samples or []:
+        for score in (sample.scores or {}).values():
+            strategy = (score.metadata or {}).get("strategy")
+            if isinstance(strategy, str):
+                found.add(strategy)
+    return "+".join(sorted(found))
+
+
+def method_warnings(logs: list[EvalLog]) -> list[str]:
+    """One line per task whose models were forced by different methods: their differences mix a
+    faithfulness difference with the offset between prefill and the instruction fallback."""
+    by_task: dict[str, dict[str, set[str]]] = {}
+    for log in logs:
+        forcing = forcing_of(log)
+        if forcing:
+            by_task.setdefault(task_name(log), {}).setdefault(model_label(log), set()).add(forcing)
+    lines = []
+    for task, by_model in sorted(by_task.items()):
+        methods = {m.replace("prefill-fast", "prefill") for f in by_model.values() for m in f}
+        if len(methods) > 1:
+            detail = "; ".join(f"{model}: {', '.join(sorted(f))}" for model, f in sorted(by_model.items()))
+            lines.append(f"{task}: answers were forced by different methods ({detail}); differences between these "
+                         "models include the prefill-vs-instruction offset (docs/providers.md)")
+    return lines
 
 
 class ReportError(ValueError):
@@ -121,9 +155,13 @@ def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
     condition = conditions(logs)
     for log in logs:
         assert log.results is not None
+        forcing = forcing_of(log)
+        total, scored = sample_counts(log)
         base = {"model": model_label(log), "task": task_name(log),
                 "dataset": str((log.eval.task_args or {}).get("dataset", (log.eval.task_args or {}).get("path", ""))),
-                "condition": condition[log.location], "run": run_label(model_label(log), condition[log.location]),
+                "condition": condition[log.location], "forcing": forcing,
+                "run": run_label(model_label(log), condition[log.location], forcing),
+                "samples_total": total, "samples_scored": scored, "samples_errored": total - scored,
                 "log": Path(log.location).name} | labels(log)
         for score in log.results.scores:
             m = {k: float(v.value) for k, v in score.metrics.items()}
@@ -140,6 +178,47 @@ def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
                                     "upper": m.get(f"{key}_upper", math.nan), "n": m.get(f"{key}_n", math.nan),
                                     "p": m.get(f"{key}_mcnemar_p", math.nan)})
     return pd.DataFrame(rows)
+
+
+def sample_counts(log: EvalLog) -> tuple[int, int]:
+    """(samples the run was asked for, samples that finished and were scored), epochs counted."""
+    epochs = log.eval.config.epochs or 1
+    planned = (log.eval.dataset.samples or 0) * epochs
+    if log.results is not None:
+        return max(log.results.total_samples, planned), log.results.completed_samples
+    return planned, 0
+
+
+@dataclass
+class RunProblem:
+    """A run that did not finish cleanly: failed, cancelled, or with errored samples."""
+
+    log: str
+    task: str
+    model: str
+    status: str
+    samples_total: int
+    samples_errored: int
+    error: str
+
+    def line(self) -> str:
+        what = (f"{self.status}" if self.status != "success" else "partial") + (
+            f", {self.samples_errored} of {self.samples_total} samples errored" if self.samples_errored else "")
+        return f"{self.task} on {self.model}: {what}" + (f" ({self.error})" if self.error else "") + f" [{self.log}]"
+
+
+def run_problems(log_dir: str | Path) -> list[RunProblem]:
+    """Every run under ``log_dir`` that failed, was cancelled, or lost samples to errors: the
+    report lists them first, so a failure is never hidden by the runs that worked."""
+    problems = []
+    for info in list_eval_logs(str(log_dir)):
+        header = read_eval_log(info, header_only=True)
+        total, scored = sample_counts(header)
+        if header.status != "success" or scored < total:
+            message = (header.error.message.strip().splitlines() or [""])[-1][:200] if header.error else ""
+            problems.append(RunProblem(Path(header.location).name, task_name(header), model_label(header),
+                                       header.status, total, total - scored, message))
+    return problems
 
 
 def run_table(log_dir: str | Path) -> pd.DataFrame:
@@ -173,7 +252,7 @@ def curve_table(logs: list[EvalLog], task: str) -> pd.DataFrame:
     logs = [log for log in logs if task_name(log) == task]
     condition = conditions(logs)
     for log in logs:
-        run = run_label(model_label(log), condition[log.location])
+        run = run_label(model_label(log), condition[log.location], forcing_of(log))
         for sample in log.samples or []:
             for score in (sample.scores or {}).values():
                 curves = (score.metadata or {}).get("curves") or {}

@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 import yaml
 from inspect_ai import eval as inspect_eval
-from inspect_ai.model import ChatCompletionChoice, ChatMessageAssistant, Logprob, Logprobs, ModelOutput, TopLogprob
+from inspect_ai.model import (
+    ChatCompletionChoice,
+    ChatMessageAssistant,
+    Logprob,
+    Logprobs,
+    ModelOutput,
+    TopLogprob,
+)
 from realistic_server import committed_script, logprob_content, realistic_server
 
 from solvers.forcing import read_forced

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from conftest import SHARED, needs_shared
@@ -120,11 +121,11 @@ def test_bir_conventions_by_hand() -> None:
         for i, (u, b, kw) in enumerate(pairs)]
 
     def paired(a: str, b: str) -> float:
-        metric = paired_difference_ci(f"suggested_answer_{a}", f"suggested_answer_{b}", name="x")
-        return float(metric(scores)["x"])  # type: ignore[index]
+        metric: Any = paired_difference_ci(f"suggested_answer_{a}", f"suggested_answer_{b}", name="x")
+        return float(metric(scores)["x"])
 
     def mean_of(key: str) -> float:
-        values = [s.score.value[f"suggested_answer_{key}"] for s in scores]  # type: ignore[index]
+        values = [float(cast(dict[str, float], s.score.value)[f"suggested_answer_{key}"]) for s in scores]
         kept = [v for v in values if v == v]
         return sum(kept) / len(kept)
 
