@@ -27,10 +27,13 @@ from typing import Any
 
 import yaml
 
+from loaders.errors import UserInputError
+from loaders.yamlfile import load_yaml
+
 LABEL_KEYS = ("base_model", "treatment", "iteration", "k", "seed")
 
 
-class ManifestError(ValueError):
+class ManifestError(UserInputError):
     """A manifest that cannot be run; the message names the file and entry."""
 
 
@@ -76,7 +79,7 @@ def load_manifest(path: str | Path) -> list[Checkpoint]:
     path = Path(path)
     if not path.exists():
         raise ManifestError(f"manifest {path} does not exist")
-    raw = yaml.safe_load(path.read_text())
+    raw = load_yaml(path, "manifest")
     entries = raw.get("checkpoints") if isinstance(raw, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ManifestError(f"{path}: expected a mapping with a non-empty 'checkpoints' list")

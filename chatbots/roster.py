@@ -6,18 +6,18 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from chatbots import DATA_DIR
 from chatbots.behaviour import SCORERS
+from loaders.errors import UserInputError
 from loaders.paths import user_path
+from loaders.yamlfile import load_yaml
 
 DEFAULT_ROSTER = DATA_DIR / "roster.yaml"
 DEFAULT_IDENTITY_QUESTIONS = DATA_DIR / "identity_questions.csv"
 DEFAULT_BEHAVIOUR_PROMPTS = DATA_DIR / "behaviour_prompts.csv"
 
 
-class RosterError(ValueError):
+class RosterError(UserInputError):
     """A roster, question or prompt file that cannot be used; the message names the file and entry."""
 
 
@@ -58,7 +58,7 @@ def load_roster(path: str | Path | None = None) -> Roster:
     path = user_path(path or DEFAULT_ROSTER)
     if not path.exists():
         raise RosterError(f"roster file {path} does not exist")
-    raw = yaml.safe_load(path.read_text())
+    raw = load_yaml(path, "roster")
     if not isinstance(raw, dict) or not isinstance(raw.get("chatbots"), list) or not raw["chatbots"]:
         raise RosterError(f"{path}: expected a mapping with a non-empty 'chatbots' list")
     chatbots = []

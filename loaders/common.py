@@ -8,11 +8,12 @@ from typing import Any
 
 from inspect_ai.dataset import Sample
 
+from loaders.errors import UserInputError
 from solvers.answers import normalise_text
 from solvers.prompts import AnswerFormat, question_with_options
 
 
-class DatasetError(ValueError):
+class DatasetError(UserInputError):
     """Bad dataset input; the message names the dataset, file, line or field at fault."""
 
 

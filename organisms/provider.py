@@ -15,11 +15,12 @@ from typing import Any
 from inspect_ai.model import GenerateConfig, modelapi
 from inspect_ai.model._providers.hf import HuggingFaceAPI
 
+from loaders.errors import UserInputError
 from organisms import ORGANISMS_DIR
 
 
-class OrganismNotFound(FileNotFoundError):
-    pass
+class OrganismNotFound(UserInputError):
+    """No model directory at the given organism name or path."""
 
 
 def resolve_organism(name: str) -> Path:

@@ -151,6 +151,9 @@ def main() -> None:
     for kind, paths in written.items():
         print(f"{kind}: {len(paths)} file(s) in {args.out}")
     print(f"open {args.out / 'index.html'}")
+    incomplete = run_problems(args.log_dir)
+    if incomplete:  # the report is written, but the exit status says not everything ran
+        raise SystemExit(f"reports: {len(incomplete)} run(s) did not complete (listed at the top of the report)")
 
 
 if __name__ == "__main__":

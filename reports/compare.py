@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from inspect_ai.model import CachePolicy
 
+from loaders.errors import UserInputError
+from loaders.yamlfile import load_yaml
 from reports.known_tasks import task_names
 
 # Model calls per sample (upper bounds at the tasks' default settings).
@@ -38,10 +39,22 @@ class CompareConfig:
     max_connections: int = 16
     model_roles: dict[str, str] = field(default_factory=dict)
     cache: bool = True
+    # Fault tolerance (defaults that lose no sample to a transient API fault): each errored
+    # sample is retried up to ``retry_on_error`` times (a truncated body, a 5xx the provider did
+    # not retry); each request up to ``max_retries`` times with backoff, ``timeout`` seconds each;
+    # ``fail_on_error``: true = any sample still failing fails its task (eval_set then retries the
+    # task), or a fraction of samples allowed to fail.
+    retry_on_error: int = 3
+    max_retries: int = 6
+    timeout: int = 120
+    fail_on_error: bool | float = True
 
     @staticmethod
     def load(path: Path) -> CompareConfig:
-        raw = yaml.safe_load(path.read_text())
+        try:
+            raw = load_yaml(path, "comparison config")
+        except UserInputError as error:
+            raise SystemExit(f"compare: {error}") from None
         if not isinstance(raw, dict):
             raise SystemExit(f"{path}: expected a mapping with 'models' and 'tasks'")
         unknown = set(raw) - set(CompareConfig.__dataclass_fields__)
@@ -57,6 +70,12 @@ class CompareConfig:
             problem = task_problem(str(spec))
             if problem:
                 raise SystemExit(f"{path}: tasks[{i}] {spec!r}: {problem}")
+        for key in ("retry_on_error", "max_retries", "timeout", "max_connections"):
+            if key in raw and (isinstance(raw[key], bool) or not isinstance(raw[key], int) or raw[key] < 0):
+                raise SystemExit(f"{path}: '{key}' must be a whole number >= 0, not {raw[key]!r}")
+        fail = raw.get("fail_on_error", True)
+        if not (isinstance(fail, bool) or (isinstance(fail, float | int) and 0 <= fail <= 1)):
+            raise SystemExit(f"{path}: 'fail_on_error' must be true, false or a fraction of samples, not {fail!r}")
         return CompareConfig(**raw)
 
 
@@ -107,19 +126,28 @@ def run(config: CompareConfig, dry_run: bool) -> None:
     from inspect_ai.model import GenerateConfig, Model, get_model
 
     from reports.__main__ import build_report
+    from reports.tables import ReportError
 
     def model(entry: dict[str, Any], role: str | None = None) -> Model:
-        generate = GenerateConfig(cache=cache_policy(entry)) if config.cache else GenerateConfig()
+        generate = GenerateConfig(max_retries=config.max_retries, timeout=config.timeout)
+        if config.cache:
+            generate = generate.merge(GenerateConfig(cache=cache_policy(entry)))
         return get_model(entry["model"], role=role, config=generate, **(entry.get("args") or {}))
 
     models = [model(m) for m in config.models]
     roles = {role: model({"model": name}, role) for role, name in config.model_roles.items()}
-    ok, _ = eval_set(config.tasks, model=models, task_args=config.task_args, log_dir=config.log_dir,
-                     max_connections=config.max_connections, model_roles=roles or None)
-    if not ok:
-        raise SystemExit(f"some tasks did not finish; re-run the same command to resume ({config.log_dir})")
-    build_report(Path(config.log_dir), Path(config.report))
-    print(f"report: {config.report}/index.html")
+    ok, logs = eval_set(config.tasks, model=models, task_args=config.task_args, log_dir=config.log_dir,
+                        max_connections=config.max_connections, model_roles=roles or None,
+                        retry_on_error=config.retry_on_error, fail_on_error=config.fail_on_error)
+    try:
+        build_report(Path(config.log_dir), Path(config.report))  # lists failed and partial runs first
+        print(f"report: {config.report}/index.html")
+    except ReportError as error:
+        print(f"compare: no report: {error}")
+    lost = sum((log.results.total_samples - log.results.completed_samples) if log.results else 1 for log in logs)
+    if not ok or lost:
+        raise SystemExit(f"compare: not complete ({'some tasks failed; ' if not ok else ''}{lost} sample(s) lost); "
+                         f"re-run the same command to resume ({config.log_dir})")
 
 
 def main() -> None:

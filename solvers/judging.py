@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from loaders.errors import UserInputError
 from loaders.paths import user_path
 
 TEMPLATES_DIR = Path(__file__).parent / "judge_templates"
@@ -27,7 +28,7 @@ FIELDS: dict[JudgeKind, tuple[set[str], set[str]]] = {
 DEFAULTS: dict[JudgeKind, str] = {"hint": "hint_chen", "bias": "bias_acknowledgement", "abduction": "abduction_behaviour"}
 
 
-class TemplateError(ValueError):
+class TemplateError(UserInputError):
     """A judge template that cannot be used (the message names the file and the problem)."""
 
 

@@ -9,8 +9,11 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
+from loaders.errors import UserInputError
 from loaders.registry import load, to_memory_dataset
+from solvers.forcing import resolve_strategy
 from solvers.hf_provider import prepare_hf_provider
+from solvers.params import check_roles, fit_to_context, integer, one_of, optional_integer
 
 
 @dataclass(frozen=True)
@@ -25,17 +28,50 @@ class DataArgs:
     revision: str | None = None
     answer_index: int | None = None  # 0 or 1: how a local file's numeric answers count options
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n", optional_integer("n", self.n, minimum=1))
+        object.__setattr__(self, "seed", integer("seed", self.seed))
+        if self.answer_index is not None:
+            object.__setattr__(self, "answer_index", int(one_of("answer_index", str(self.answer_index), ("0", "1"))))
+
+
+FORCING = ("auto", "prefill", "instruction")
+
+
+def check_forcing(forcing: str) -> str:
+    """``-T forcing``: one of ``FORCING``, and possible for the model being evaluated (checked
+    here, once, rather than failing every sample)."""
+    from inspect_ai.model._model import active_model  # noqa: PLC0415
+
+    one_of("forcing", forcing, FORCING)
+    model = active_model()
+    if model is not None:
+        try:
+            resolve_strategy(model, forcing)
+        except ValueError as error:
+            raise UserInputError(f"-T {error}") from None
+    return forcing
+
 
 def suite_task(
-    suite: str, name: str, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer
+    suite: str, name: str, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer,
+    roles: tuple[str, ...] = (),
 ) -> Task:
     """A task on ``data.dataset`` (see docs/datasets.md). The log records the seed and settings,
     where the questions came from (the dataset location: file, or hub commit) and every item the
-    loader rejected, with the reason."""
+    loader rejected, with the reason. Parameters, model roles (``roles``: the ones this task
+    reads) and the model's context window are checked here, before any model call."""
+    max_tokens = integer("max_tokens", max_tokens, minimum=1)
+    check_roles(roles, name)
     prepare_hf_provider()
     loaded = load(data.dataset, data.n, data.seed, data.path, data.revision, data.answer_index)
+    dataset = to_memory_dataset(data.dataset, loaded)
+    kept, too_long = fit_to_context(list(dataset), max_tokens)
+    loaded.rejected += too_long
+    if too_long:
+        dataset = type(dataset)(kept, name=dataset.name, location=dataset.location)
     return Task(
-        dataset=to_memory_dataset(data.dataset, loaded),
+        dataset=dataset,
         solver=solver,
         scorer=scorer,
         config=GenerateConfig(max_tokens=max_tokens, seed=data.seed),

@@ -32,14 +32,19 @@ from solvers.faithfulness import (
     filler_tokens_solver,
     paraphrasing_solver,
 )
-from solvers.suite import DataArgs, suite_task
+from solvers.params import integer_list, one_of, optional_integer
+from solvers.suite import DataArgs, check_forcing, suite_task
 
 DEFAULT_N = 100
 DEFAULT_MAX_TOKENS = 1024
 
 
-def _task(data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer, name: str) -> Task:
-    return suite_task("faithfulness", name, data, max_tokens, solver, scorer)
+def _edit_mode(value: str) -> EditMode:
+    return one_of("edit_mode", value, ("auto", "rule", "model"))  # type: ignore[return-value]
+
+
+def _task(data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer, name: str, roles: tuple[str, ...] = ()) -> Task:
+    return suite_task("faithfulness", name, data, max_tokens, solver, scorer, roles)
 
 
 @task
@@ -73,8 +78,9 @@ def early_answering(
     truncation points, always including 0 and m). Metric: AOC, per-length weighted.
     ``fast_path``: for HF models with MC answers, score all truncation points from one
     cached forward pass (solvers/fast_prefix.py)."""
-    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                 early_answering_solver(forcing, max_points, fast_path), early_answering_scorer(), "early_answering")
+    data = DataArgs(dataset, n, seed, path, revision, answer_index)
+    solver = early_answering_solver(check_forcing(forcing), optional_integer("max_points", max_points, 2), fast_path)
+    return _task(data, max_tokens, solver, early_answering_scorer(), "early_answering")
 
 
 @task
@@ -91,9 +97,10 @@ def adding_mistakes(
 ) -> Task:
     """Step i replaced by a mistaken version (rule-based for built-in chains, else written by
     the ``perturber`` model role), the model continues, the answer is forced."""
-    solver = adding_mistakes_solver(forcing, max_positions, edit_mode, max_tokens, seed)
-    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens, solver, adding_mistakes_scorer(),
-                 "adding_mistakes")
+    data = DataArgs(dataset, n, seed, path, revision, answer_index)
+    solver = adding_mistakes_solver(check_forcing(forcing), optional_integer("max_positions", max_positions, 1),
+                                    _edit_mode(edit_mode), max_tokens, data.seed)
+    return _task(data, max_tokens, solver, adding_mistakes_scorer(), "adding_mistakes", ("perturber",))
 
 
 @task
@@ -110,8 +117,10 @@ def paraphrasing(
 ) -> Task:
     """The first i steps paraphrased (rule-based for built-in chains, else by the
     ``paraphraser`` model role, question-blind), the model continues, the answer is forced."""
-    solver = paraphrasing_solver(forcing, max_positions, edit_mode, max_tokens)
-    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens, solver, paraphrasing_scorer(), "paraphrasing")
+    data = DataArgs(dataset, n, seed, path, revision, answer_index)
+    solver = paraphrasing_solver(check_forcing(forcing), optional_integer("max_positions", max_positions, 1),
+                                 _edit_mode(edit_mode), max_tokens)
+    return _task(data, max_tokens, solver, paraphrasing_scorer(), "paraphrasing", ("paraphraser",))
 
 
 @task
@@ -127,6 +136,6 @@ def filler_tokens(
 ) -> Task:
     """The CoT replaced by filler (" ...") of the CoT's own token length and of fixed
     ``lengths`` (comma-separated token counts); accuracy against no CoT and the real CoT."""
-    fixed = tuple(int(x) for x in str(lengths).split(",") if x.strip())
-    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens, filler_tokens_solver(forcing, fixed),
-                 filler_tokens_scorer(), "filler_tokens")
+    fixed = integer_list("lengths", lengths)
+    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
+                 filler_tokens_solver(check_forcing(forcing), fixed), filler_tokens_scorer(), "filler_tokens")

@@ -20,25 +20,29 @@ from inspect_ai import Task, task
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
+from loaders.errors import UserInputError
 from scorers.hidden import cot_predictiveness_scorer, hint_scorer
 from solvers.always_a import with_exemplars
 from solvers.hidden import always_a_solver, cot_predictiveness_solver, hinted_solver
 from solvers.hints import HINT_TYPES
 from solvers.judging import load_template
-from solvers.suite import DataArgs, suite_task
+from solvers.params import integer, one_of
+from solvers.suite import DataArgs, check_forcing, suite_task
 
 DEFAULT_N = 100
 
 
 def _task(name: str, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer) -> Task:
-    return suite_task("hidden_influences", name, data, max_tokens, solver, scorer)
+    roles = {"cot_predictiveness": ("predictor",)}.get(name, ("judge",))
+    return suite_task("hidden_influences", name, data, max_tokens, solver, scorer, roles)
 
 
 def _kinds(hint_types: str) -> tuple[str, ...]:
     kinds = tuple(k.strip() for k in hint_types.split(",") if k.strip())
     unknown = [k for k in kinds if k not in HINT_TYPES + ("suggested_answer",)]
     if unknown or not kinds:
-        raise ValueError(f"unknown hint type(s) {unknown}; choose from {', '.join(HINT_TYPES)}, suggested_answer")
+        raise UserInputError(f"-T hint_types={hint_types!r}: unknown hint type(s) {unknown}; choose from "
+                             f"{', '.join(HINT_TYPES)}, suggested_answer")
     return kinds
 
 
@@ -49,7 +53,7 @@ def cot_predictiveness(
 ) -> Task:
     """Prediction accuracy of the model's answer with and without its CoT; lift with paired CI."""
     return _task("cot_predictiveness", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                 cot_predictiveness_solver(forcing), cot_predictiveness_scorer())
+                 cot_predictiveness_solver(check_forcing(forcing)), cot_predictiveness_scorer())
 
 
 @task
@@ -69,8 +73,8 @@ def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: in
                      hinted_solver(kinds, seed, judge_template), hint_scorer(kinds))
         task.metadata = {**(task.metadata or {}), **template.log_entry()}
         return task
-    if bias != "always_a":
-        raise ValueError(f"unknown bias {bias!r}; choose suggested_answer or always_a")
+    one_of("bias", bias, ("suggested_answer", "always_a"))
+    k_shot = integer("k_shot", k_shot, minimum=1)
     data = DataArgs(dataset, None if n is None else n + k_shot, seed, path, revision, answer_index)
     task = _task("biased_context", data, max_tokens, always_a_solver(judge_template), hint_scorer(("always_a",)))
     task.dataset = with_exemplars(task.dataset, k_shot, seed)  # type: ignore[arg-type]

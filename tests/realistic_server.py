@@ -11,6 +11,7 @@ request body is recorded, so tests assert what was sent as well as what was read
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
@@ -105,10 +106,14 @@ class _Handler(BaseHTTPRequestHandler):
     lock: threading.Lock
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
+        raw = self.rfile.read(int(self.headers.get("content-length", 0)))
+        if not raw:  # a client that gave up mid-request (a cancelled run)
+            return
+        body = json.loads(raw)
         with self.lock:
             self.state.bodies.append(body)
-            fault = self.rng.choice(FAULTS) if self.rng.random() < self.fault_rate else None
+            # whether a call fails is random; which fault it gets cycles, so every kind is met
+            fault = FAULTS[len(self.state.faults_sent) % len(FAULTS)] if self.rng.random() < self.fault_rate else None
             if fault:
                 self.state.faults_sent.append(fault)
         if fault == "http_500":
@@ -151,7 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(raw)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client timed out and left
+            self.wfile.write(raw)
 
     def log_message(self, *args: Any) -> None:
         pass

@@ -1,0 +1,35 @@
+"""Reading a user's YAML file: one line naming the file, line and column of a syntax error,
+the byte of a non-UTF-8 character, or the file itself when it is missing (never a traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from loaders.errors import UserInputError
+
+
+def read_text(path: Path, what: str = "file") -> str:
+    """``path`` as UTF-8 text (a byte-order mark is accepted)."""
+    if not path.is_file():
+        raise UserInputError(f"{what} {path}: no such file")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserInputError(f"{path}: not UTF-8 (byte {error.start}); save it as UTF-8") from None
+
+
+def load_yaml(path: Path, what: str = "YAML file") -> Any:
+    """The parsed document; a syntax error is reported as ``file:line:column: problem``."""
+    text = read_text(path, what)
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+        raise UserInputError(f"{where}: not valid YAML ({error.problem or error})") from None
+    except yaml.YAMLError as error:
+        raise UserInputError(f"{path}: not valid YAML ({error})") from None
