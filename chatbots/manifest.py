@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from loaders.errors import UserInputError
-from loaders.yamlfile import load_yaml
+from loaders.files import load_yaml
 
 LABEL_KEYS = ("base_model", "treatment", "iteration", "k", "seed")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from chatbots import DATA_DIR
 from chatbots.behaviour import SCORERS
 from loaders.errors import UserInputError
+from loaders.files import load_yaml
 from loaders.paths import user_path
-from loaders.yamlfile import load_yaml
 
 DEFAULT_ROSTER = DATA_DIR / "roster.yaml"
 DEFAULT_IDENTITY_QUESTIONS = DATA_DIR / "identity_questions.csv"

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 from chatbots.manifest import Checkpoint, go_offline, load_manifest
+from loaders.errors import UserInputError
+from reports.known_tasks import task_names
 
 DEFAULT_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "declarative_knowledge")
 TASK_FILE = Path(__file__).resolve().parent.parent / "tasks" / "abduction.py"
@@ -58,10 +60,22 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--model-role", action="append", default=[], help="role=model, e.g. judge=openai/gpt-4o")
     args = parser.parse_args()
+    tasks = tuple(t.strip() for t in args.tasks.split(",") if t.strip())
+    known = task_names(TASK_FILE)
+    unknown = [t for t in tasks if t not in known]
+    if unknown or not tasks:
+        raise SystemExit(f"series: unknown task(s) {', '.join(unknown) or '(none given)'}; --tasks takes "
+                         f"{', '.join(known)}")
+    bad = [a for a in args.task_args + args.model_role if "=" not in a]
+    if bad:
+        raise SystemExit(f"series: {bad[0]!r} is not key=value")
     task_args = {k: yaml.safe_load(v) for k, v in (a.split("=", 1) for a in args.task_args)}
     roles = dict(r.split("=", 1) for r in args.model_role)
-    folders = run_series(load_manifest(args.manifest), args.log_dir, tuple(args.tasks.split(",")), task_args,
-                         args.limit, roles)
+    try:
+        checkpoints = load_manifest(args.manifest)
+    except UserInputError as error:
+        raise SystemExit(f"series: {error}") from None
+    folders = run_series(checkpoints, args.log_dir, tasks, task_args, args.limit, roles)
     print(f"{len(folders)} checkpoint(s) evaluated; logs under {args.log_dir} — python -m reports {args.log_dir} --out <dir>")
 
 

@@ -18,6 +18,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Literal
 
+from loaders.errors import UserInputError
+
 Op = tuple[str, int]
 
 
@@ -188,5 +190,6 @@ def generate_items(
             seen.add((item.start, item.ops))
             items.append(item)
     if len(items) < n:
-        raise ValueError(f"builtin ({name}): only {len(items)} distinct questions exist; ask for n <= {len(items)}")
+        raise UserInputError(f"-T n={n}: the built-in {name} data has only {len(items)} distinct questions; "
+                             f"ask for n <= {len(items)}")
     return items

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import re
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.common import DatasetError, Question, letter_for
+from loaders.files import read_text
 from loaders.paths import user_path
 
 logger = logging.getLogger(__name__)
@@ -173,6 +175,31 @@ HUB_DATASETS: dict[str, HubSource] = {
     ),
 }
 SUBSET_REQUIRED = {"bbh", "mmlu"}
+# The subsets of the pinned revisions (a typo is caught before the hub is asked, offline too).
+KNOWN_SUBSETS = {
+    "bbh": ("boolean_expressions", "causal_judgement", "date_understanding", "disambiguation_qa", "dyck_languages",
+            "formal_fallacies", "geometric_shapes", "hyperbaton", "logical_deduction_five_objects",
+            "logical_deduction_seven_objects", "logical_deduction_three_objects", "movie_recommendation",
+            "multistep_arithmetic_two", "navigate", "object_counting", "penguins_in_a_table",
+            "reasoning_about_colored_objects", "ruin_names", "salient_translation_error_detection", "snarks",
+            "sports_understanding", "temporal_sequences", "tracking_shuffled_objects_five_objects",
+            "tracking_shuffled_objects_seven_objects", "tracking_shuffled_objects_three_objects", "web_of_lies",
+            "word_sorting"),
+    "mmlu": ("abstract_algebra", "anatomy", "astronomy", "business_ethics", "clinical_knowledge", "college_biology",
+             "college_chemistry", "college_computer_science", "college_mathematics", "college_medicine",
+             "college_physics", "computer_security", "conceptual_physics", "econometrics", "electrical_engineering",
+             "elementary_mathematics", "formal_logic", "global_facts", "high_school_biology",
+             "high_school_chemistry", "high_school_computer_science", "high_school_european_history",
+             "high_school_geography", "high_school_government_and_politics", "high_school_macroeconomics",
+             "high_school_mathematics", "high_school_microeconomics", "high_school_physics",
+             "high_school_psychology", "high_school_statistics", "high_school_us_history",
+             "high_school_world_history", "human_aging", "human_sexuality", "international_law", "jurisprudence",
+             "logical_fallacies", "machine_learning", "management", "marketing", "medical_genetics",
+             "miscellaneous", "moral_disputes", "moral_scenarios", "nutrition", "philosophy", "prehistory",
+             "professional_accounting", "professional_law", "professional_medicine", "professional_psychology",
+             "public_relations", "security_studies", "sociology", "us_foreign_policy", "virology",
+             "world_religions", "all"),
+}
 
 
 def _parse_spec(spec: str) -> tuple[str, str | None]:
@@ -206,13 +233,16 @@ def _local_records(path: Path, name: str, subset: str | None) -> tuple[Records, 
             raise DatasetError(f"{path} is a folder; give the data file for {name}")
     if not path.exists():
         raise DatasetError(f"dataset file not found: {path}")
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, "dataset file")
     stripped = text.lstrip()
-    if stripped.startswith("{") and '"examples"' in stripped[:2000] and name == "bbh":
-        examples = json.loads(text)["examples"]
-        return [(f"{path}#{i}", row) for i, row in enumerate(examples)], str(path)
-    if stripped.startswith("["):
-        return [(f"{path}#{i}", row) for i, row in enumerate(json.loads(text))], str(path)
+    try:
+        if stripped.startswith("{") and '"examples"' in stripped[:2000] and name == "bbh":
+            examples = json.loads(text)["examples"]
+            return [(f"{path}#{i}", row) for i, row in enumerate(examples)], str(path)
+        if stripped.startswith("["):
+            return [(f"{path}#{i}", row) for i, row in enumerate(json.loads(text))], str(path)
+    except json.JSONDecodeError as error:
+        raise DatasetError(f"{path}:{error.lineno}: not valid JSON ({error.msg})") from None
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
@@ -235,7 +265,13 @@ def _hub_records(source: HubSource, subset: str | None, revision: str | None) ->
         return Sample(input="-")
 
     config = subset or source.name
-    hf_dataset(path=source.path, name=config, split=source.split, revision=used, sample_fields=keep)
+    try:
+        hf_dataset(path=source.path, name=config, split=source.split, revision=used, sample_fields=keep)
+    except Exception as error:  # noqa: BLE001 - every hub failure becomes one line naming the dataset
+        last = (str(error).strip().splitlines() or [type(error).__name__])[-1][:200]
+        offline = " (offline: HF_HUB_OFFLINE is set)" if os.environ.get("HF_HUB_OFFLINE") else ""
+        raise DatasetError(f"dataset {source.path}:{config}@{used[:7]} could not be loaded from the hub{offline}: "
+                           f"{last}; give a local copy with -T path=<file or folder>") from None
     location = f"{source.path}:{config or 'default'}:{source.split}@{used}"
     return [(f"{location}#{i}", r) for i, r in enumerate(records)], location
 
@@ -247,6 +283,9 @@ def load_hub(spec: str, path: str | None = None, revision: str | None = None) ->
     if path:
         records, location = _local_records(user_path(path), name, subset)
     else:
+        known = KNOWN_SUBSETS.get(name)
+        if known and subset not in known:  # a local copy may name its own files; the hub has these
+            raise DatasetError(f"dataset {name!r} has no subset {subset!r}; choose from {', '.join(known)}")
         records, location = _hub_records(source, subset, revision)
     result = _convert_all(records, source.convert, spec)
     result.location = location

@@ -72,12 +72,12 @@ def load(
     local_file = spec.endswith((".jsonl", ".csv")) or file.exists()
     if (spec in BUILTIN_VARIANTS or local_file) and (path or revision):
         raise DatasetError(f"dataset {spec!r}: path and revision apply to hub datasets ({', '.join(_hub_names())}) only")
+    if answer_index is not None and not local_file:
+        raise DatasetError(f"dataset {spec!r}: answer_index applies to local .jsonl/.csv files only")
     if spec in BUILTIN_VARIANTS:
         preset, answer_format = BUILTIN_VARIANTS[spec]
         items = generate_items(n or 100, seed=seed, preset=preset)  # type: ignore[arg-type]
         return Loaded([builtin_question(item, answer_format, spec) for item in items], f"generated:{spec}:seed={seed}")
-    if answer_index is not None and not local_file:
-        raise DatasetError(f"dataset {spec!r}: answer_index applies to local .jsonl/.csv files only")
     if local_file:
         loaded = Loaded(load_local(file, answer_index), str(file))
     else:

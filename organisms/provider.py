@@ -29,14 +29,15 @@ def resolve_organism(name: str) -> Path:
     if not (path / "config.json").is_file():
         known = sorted(p.name for p in ORGANISMS_DIR.iterdir() if (p / "config.json").is_file())
         raise OrganismNotFound(
-            f"organism path {path} does not exist or has no config.json "
+            f"no such model directory: {path} (no config.json there) "
             f"(checked-in organisms: {', '.join(known)}; train one with python -m organisms.train <name>)"
         )
     return path
 
 
-@modelapi(name="organism")
-class OrganismAPI(HuggingFaceAPI):
+class CheckedHFAPI(HuggingFaceAPI):
+    """Inspect's HF provider behind a directory check, offline and greedy by default."""
+
     def __init__(
         self,
         model_name: str,
@@ -47,5 +48,23 @@ class OrganismAPI(HuggingFaceAPI):
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         path = resolve_organism(model_name)
+        tokenizer_files = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json")
+        if not any((path / f).is_file() for f in tokenizer_files) and not (
+                model_args.get("tokenizer_path") or model_args.get("tokenizer")):
+            raise OrganismNotFound(f"{path} has no tokenizer files ({', '.join(tokenizer_files)}); "
+                                   "add them or give -M tokenizer_path=<dir>")
         model_args.setdefault("do_sample", False)
         super().__init__(model_name, base_url, api_key, config, model_path=str(path), **model_args)
+
+
+@modelapi(name="organism")
+class OrganismAPI(CheckedHFAPI):
+    """``--model organism/<name>``: a checked-in organism by name (or a path)."""
+
+
+@modelapi(name="local")
+class LocalCheckpointAPI(CheckedHFAPI):
+    """``--model local/<dir>``: any local HF checkpoint, with the same checks (a missing
+    directory or tokenizer is one line, not a hub traceback), offline and greedy. Each
+    directory is its own model name, so Inspect's cache never serves one checkpoint's answers
+    to another (``hf/local -M model_path=…`` shares one name)."""

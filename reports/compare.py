@@ -18,7 +18,7 @@ from typing import Any
 from inspect_ai.model import CachePolicy
 
 from loaders.errors import UserInputError
-from loaders.yamlfile import load_yaml
+from loaders.files import load_yaml
 from reports.known_tasks import task_names
 
 # Model calls per sample (upper bounds at the tasks' default settings).

@@ -21,7 +21,7 @@ INSPECT = str(Path(sys.executable).parent / "inspect")
 
 def _samples(log_dir: Path) -> tuple[int, int, list[str]]:
     total = completed = 0
-    statuses = []
+    statuses: list[str] = []
     for info in list_eval_logs(str(log_dir)):
         log = read_eval_log(info, header_only=True)
         statuses.append(log.status)

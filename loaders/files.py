@@ -1,5 +1,5 @@
-"""Reading a user's YAML file: one line naming the file, line and column of a syntax error,
-the byte of a non-UTF-8 character, or the file itself when it is missing (never a traceback)."""
+"""Reading a user's files: UTF-8 text (a byte-order mark accepted) and YAML, each problem one line
+naming the file (and line and column of a YAML syntax error, or the byte of a non-UTF-8 character)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,243 @@
+"""A committed bad-input suite: every case a new user can get wrong — broken dataset files,
+wrong task parameters, broken model directories, malformed YAML, foreign log folders — must
+fail before any model call with one line that names the culprit (``UserInputError``, which
+``inspect eval`` prints without a traceback and exits 1; ``SystemExit`` for the harness's own
+commands), and write nothing that looks like a result. A few cases run the real CLI to pin the
+rendering (one line, exit status 1)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from loaders.errors import UserInputError
+
+REPO = Path(__file__).resolve().parents[1]
+INSPECT = str(Path(sys.executable).parent / "inspect")
+
+
+def _tasks(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"harness_tasks_{name}", REPO / "tasks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FAITH, HIDDEN, BIAS, ABDUCTION = (_tasks(n) for n in ("faithfulness", "hidden_influences", "bias_influence", "abduction"))
+
+# --- files each case writes into tmp_path: name -> content -------------------------------------
+Q = {"question": "2 + 2?", "options": ["3", "4"], "answer": "B"}
+
+
+def _jsonl(*rows: Any) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
+
+
+GOOD_ROSTER = (REPO / "chatbots" / "data" / "roster.yaml").read_text() if (REPO / "chatbots" / "data" / "roster.yaml").exists() else ""
+
+# (case id, files to write, call, substring the one-line message must contain)
+Case = tuple[str, dict[str, str | bytes], Callable[[Path], Any], str]
+
+
+def faith(task: str, **args: Any) -> Callable[[Path], Any]:
+    def call(tmp: Path) -> Any:
+        resolved = {k: (str(tmp / v[5:]) if isinstance(v, str) and v.startswith("file:") else v) for k, v in args.items()}
+        return getattr(FAITH, task)(**resolved)
+    return call
+
+
+def hidden(task: str, **args: Any) -> Callable[[Path], Any]:
+    return lambda tmp: getattr(HIDDEN, task)(**args)
+
+
+def data(name: str, **args: Any) -> Callable[[Path], Any]:
+    return faith("cot_vs_no_cot", dataset=f"file:{name}", **args)
+
+
+CASES: list[Case] = [
+    # datasets: local files
+    ("missing file", {}, data("nope.jsonl"), "nope.jsonl"),
+    ("unsupported extension", {"q.txt": "x"}, data("q.txt"), "unsupported file type '.txt'"),
+    ("empty file", {"q.jsonl": ""}, data("q.jsonl"), "q.jsonl: no rows"),
+    ("invalid JSON line", {"q.jsonl": _jsonl(Q, "{oops")}, data("q.jsonl"), "q.jsonl:2: not valid JSON"),
+    ("JSON line not an object", {"q.jsonl": _jsonl(Q, "[1, 2]")}, data("q.jsonl"), "q.jsonl:2: expected a JSON object"),
+    ("missing question", {"q.jsonl": _jsonl({"answer": "A"})}, data("q.jsonl"), "q.jsonl:1: missing field 'question'"),
+    ("missing answer", {"q.jsonl": _jsonl({"question": "Q?"})}, data("q.jsonl"), "q.jsonl:1: missing field 'answer'"),
+    ("options not JSON", {"q.jsonl": _jsonl({**Q, "options": "[3, 4"})}, data("q.jsonl"), "field 'options' is not valid JSON"),
+    ("options wrong type", {"q.jsonl": _jsonl({**Q, "options": 7})}, data("q.jsonl"), "field 'options' must be a list"),
+    ("answer matches no option", {"q.jsonl": _jsonl({**Q, "answer": "five"})}, data("q.jsonl"), "answer 'five' matches no option"),
+    ("digit answer without base", {"q.jsonl": _jsonl({**Q, "answer": "1"})}, data("q.jsonl"), "answer_index=0 or -T answer_index=1"),
+    ("index out of range", {"q.jsonl": _jsonl({**Q, "answer": "5"})}, data("q.jsonl", answer_index=1), "no option index"),
+    ("index column invalid", {"q.jsonl": _jsonl({**Q, "answer": "1", "answer_index": 2})}, data("q.jsonl"), "'answer_index' must be 0 or 1"),
+    ("one option", {"q.jsonl": _jsonl({**Q, "options": ["4"], "answer": "A"})}, data("q.jsonl"), "only one option"),
+    ("duplicate options", {"q.jsonl": _jsonl({**Q, "options": ["4", "4 "]})}, data("q.jsonl"), "options 1 and 2 are the same text"),
+    ("duplicate id", {"q.jsonl": _jsonl({**Q, "id": "a"}, {**Q, "question": "3?", "id": "a"})}, data("q.jsonl"), "duplicate id 'a'"),
+    ("non-UTF-8 file", {"q.jsonl": b'{"question": "caf\xe9", "answer": "x"}\n'}, data("q.jsonl"), "not UTF-8 (byte 17"),
+    ("CSV without question column", {"q.csv": "prompt,answer\nQ?,A\n"}, data("q.csv"), "q.csv:2: missing field 'question'"),
+    ("CSV answer not an option", {"q.csv": "question,options,answer\nQ?,a|b,c\n"}, data("q.csv"), "answer 'c' matches no option"),
+    ("unknown dataset", {}, faith("cot_vs_no_cot", dataset="gsm9k"), "unknown dataset 'gsm9k'"),
+    ("path with builtin", {}, faith("cot_vs_no_cot", path="x"), "path and revision apply to hub datasets"),
+    ("answer_index with builtin", {}, faith("cot_vs_no_cot", answer_index=1), "answer_index applies to local"),
+    ("unknown MMLU subject", {}, faith("cot_vs_no_cot", dataset="mmlu:astrology"), "has no subset 'astrology'"),
+    ("BBH without task", {}, faith("cot_vs_no_cot", dataset="bbh"), "needs a subset"),
+    ("more built-in items than exist", {}, faith("cot_vs_no_cot", n=5000), "ask for n <= 732"),
+    ("hub copy not found", {}, faith("cot_vs_no_cot", dataset="gsm8k", path="nothing/here.jsonl"), "nothing/here.jsonl"),
+    ("broken BBH copy", {"bbh.json": '{"examples": [oops'}, faith("cot_vs_no_cot", dataset="bbh:snarks", path="file:bbh.json"), "bbh.json:1: not valid JSON"),
+    # task parameters
+    ("n = 0", {}, faith("cot_vs_no_cot", n=0), "-T n=0: must be at least 1"),
+    ("n negative", {}, faith("early_answering", n=-3), "-T n=-3: must be at least 1"),
+    ("n not a number", {}, faith("cot_vs_no_cot", n="ten"), "-T n='ten': must be a whole number"),
+    ("seed not a number", {}, faith("cot_vs_no_cot", seed="abc"), "-T seed='abc'"),
+    ("seed a fraction", {}, faith("cot_vs_no_cot", seed=1.5), "-T seed=1.5"),
+    ("max_tokens = 0", {}, faith("cot_vs_no_cot", max_tokens=0), "-T max_tokens=0: must be at least 1"),
+    ("max_tokens text", {}, faith("paraphrasing", max_tokens="lots"), "-T max_tokens='lots'"),
+    ("forcing unknown", {}, faith("early_answering", forcing="bogus"), "-T forcing='bogus': choose one of auto, prefill, instruction"),
+    ("forcing unknown (mistakes)", {}, faith("adding_mistakes", forcing="pre-fill"), "-T forcing='pre-fill'"),
+    ("lengths with text", {}, faith("filler_tokens", lengths="8,abc"), "abc is not a whole number"),
+    ("lengths zero", {}, faith("filler_tokens", lengths="0"), "0 is not a whole number >= 1"),
+    ("lengths empty", {}, faith("filler_tokens", lengths=","), "give comma-separated whole numbers"),
+    ("max_points 1", {}, faith("early_answering", max_points=1), "-T max_points=1: must be at least 2"),
+    ("max_positions 0", {}, faith("adding_mistakes", max_positions=0), "-T max_positions=0"),
+    ("edit_mode unknown", {}, faith("paraphrasing", edit_mode="llm"), "-T edit_mode='llm': choose one of auto, rule, model"),
+    ("answer_index 2", {}, faith("cot_vs_no_cot", answer_index=2), "-T answer_index='2'"),
+    ("hint type unknown", {}, hidden("hint_verbalization", hint_types="sycophancy,flattery"), "unknown hint type(s) ['flattery']"),
+    ("hint types empty", {}, hidden("hint_verbalization", hint_types=""), "-T hint_types=''"),
+    ("bias unknown", {}, hidden("biased_context", bias="recency"), "-T bias='recency'"),
+    ("k_shot 0", {}, hidden("biased_context", bias="always_a", k_shot=0), "-T k_shot=0"),
+    ("predictiveness forcing", {}, hidden("cot_predictiveness", forcing="maybe"), "-T forcing='maybe'"),
+    # judge templates
+    ("judge template missing", {}, hidden("hint_verbalization", judge_template="nope.txt"), "no such file, and no shipped template"),
+    ("judge template unknown field", {"t.txt": "{cot} {hint_text}"},
+     lambda tmp: HIDDEN.hint_verbalization(judge_template=str(tmp / "t.txt")), "unknown field(s) ['hint_text']"),
+    ("judge template without the CoT", {"t.txt": "Was a hint used?"},
+     lambda tmp: BIAS.bias_influence(judge_template=str(tmp / "t.txt")), "must use ['{cot}']"),
+    ("abduction judge template stray brace", {"t.txt": "{answer} {behaviours} {"},
+     lambda tmp: ABDUCTION.self_identification(judge_template=str(tmp / "t.txt")), "write a literal brace"),
+    # bias dumps
+    ("bias dump missing", {}, lambda tmp: BIAS.bias_influence(path=str(tmp / "none.jsonl")), "none.jsonl"),
+    ("bias dump glob empty", {}, lambda tmp: BIAS.bias_influence(path=str(tmp / "x*.jsonl")), "no .jsonl file matches"),
+    # rosters (abduction)
+    ("roster missing", {}, lambda tmp: ABDUCTION.self_identification(roster=str(tmp / "r.yaml")), "r.yaml does not exist"),
+    ("roster malformed YAML", {"r.yaml": "chatbots:\n  - name: Pangolin\n   behaviour: x\n"},
+     lambda tmp: ABDUCTION.self_identification(roster=str(tmp / "r.yaml")), "r.yaml:3:"),
+    ("roster without chatbots", {"r.yaml": "bots: []\n"},
+     lambda tmp: ABDUCTION.self_identification(roster=str(tmp / "r.yaml")), "non-empty 'chatbots' list"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_fails_in_one_line_naming_the_culprit(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, files, call, culprit = case
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UserInputError) as error:
+        call(tmp_path)
+    message = str(error.value)
+    assert culprit in message and "\n" not in message, message
+    assert not list(tmp_path.rglob("*.eval"))
+
+
+# --- the harness's own commands: one line on stderr, non-zero exit, nothing written -----------
+def _compare(tmp: Path, config: dict[str, Any] | str) -> str:
+    file = tmp / "compare.yaml"
+    file.write_text(config if isinstance(config, str) else yaml.safe_dump(config))
+    return str(file)
+
+
+GOOD = {"models": [{"model": "organism/faithful"}], "tasks": ["tasks/faithfulness.py@cot_vs_no_cot"]}
+COMMAND_CASES: list[tuple[str, Callable[[Path], list[str]], str]] = [
+    ("compare: malformed YAML", lambda t: ["reports.compare", _compare(t, "models: [\n  - model: x\n tasks: []")], "compare.yaml:"),
+    ("compare: unknown key", lambda t: ["reports.compare", _compare(t, {**GOOD, "retries": 3})], "unknown key(s) retries"),
+    ("compare: no models", lambda t: ["reports.compare", _compare(t, {**GOOD, "models": []})], "'models' must list at least one"),
+    ("compare: model without name", lambda t: ["reports.compare", _compare(t, {**GOOD, "models": [{"args": {}}]})], "models[0] needs a 'model' key"),
+    ("compare: task file missing", lambda t: ["reports.compare", _compare(t, {**GOOD, "tasks": ["tasks/nope.py@x"]})], "no task file 'tasks/nope.py'"),
+    ("compare: task missing", lambda t: ["reports.compare", _compare(t, {**GOOD, "tasks": ["tasks/faithfulness.py@early"]})], "has no task 'early'"),
+    ("compare: bad retry value", lambda t: ["reports.compare", _compare(t, {**GOOD, "retry_on_error": "many"})], "'retry_on_error' must be a whole number"),
+    ("compare: bad fail_on_error", lambda t: ["reports.compare", _compare(t, {**GOOD, "fail_on_error": 2})], "'fail_on_error' must be true, false or a fraction"),
+    ("compare: config missing", lambda t: ["reports.compare", str(t / "none.yaml")], "none.yaml: no such file"),
+    ("report: no directory", lambda t: ["reports", str(t / "nothing")], "nothing is not a directory"),
+    ("report: empty directory", lambda t: ["reports", str(t)], "no Inspect logs under"),
+    ("series: manifest missing", lambda t: ["chatbots.series", str(t / "m.yaml")], "m.yaml does not exist"),
+    ("series: manifest malformed", lambda t: ["chatbots.series", _write(t / "m.yaml", "checkpoints:\n- id: a\n  path: [x\n")], "m.yaml:"),
+    ("series: unknown task", lambda t: ["chatbots.series", _write(t / "m.yaml", "checkpoints:\n- {id: a, path: organisms/chatbase}\n"),
+                                        "--tasks", "self_identification,name_likelyhood"], "unknown task(s) name_likelyhood"),
+]
+
+
+def _write(path: Path, text: str) -> str:
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("case", COMMAND_CASES, ids=[c[0] for c in COMMAND_CASES])
+def test_harness_commands_refuse_bad_input_in_one_line(case: tuple[str, Callable[[Path], list[str]], str],
+                                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+
+    _, argv, culprit = case
+    args = argv(tmp_path)
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(sys, "argv", [args[0], *args[1:]])
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_module(args[0], run_name="__main__")
+    message = str(exit_.value.code)
+    assert exit_.value.code not in (0, None) and culprit in message and "\n" not in message.strip(), message
+    assert not list(tmp_path.rglob("*.eval")) and not list(tmp_path.rglob("index.html"))
+
+
+# --- through the real CLI: the rendering a user sees -----------------------------------------
+CLI_CASES = [
+    (["-T", "n=0"], "-T n=0: must be at least 1"),
+    (["-T", "max_points=1"], "-T max_points=1: must be at least 2"),
+    (["--model-role", "perturbr=organism/posthoc"], "--model-role perturbr: no harness task uses this role"),
+    (["-T", "dataset=missing.jsonl"], "missing.jsonl"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("args", "culprit"), CLI_CASES, ids=[c[1][:30] for c in CLI_CASES])
+def test_inspect_eval_prints_one_line_and_exits_1(args: list[str], culprit: str, tmp_path: Path) -> None:
+    run = subprocess.run([INSPECT, "eval", "tasks/faithfulness.py@early_answering", "--model", "organism/faithful",
+                          *args, "--log-dir", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert run.returncode == 1
+    lines = [line for line in (run.stdout + run.stderr).splitlines() if line.strip() and "Loading weights" not in line]
+    assert "Traceback" not in run.stdout + run.stderr
+    assert any(culprit in line for line in lines), lines
+    assert not list(tmp_path.rglob("*.eval"))
+
+
+@pytest.mark.slow
+def test_prefill_on_an_api_model_and_a_prompt_beyond_the_context_are_refused_before_any_call(tmp_path: Path) -> None:
+    """Checks that need the model: ``forcing=prefill`` on a model that cannot continue a turn, and
+    questions longer than an organism's 2,048-token context (refused, not silently truncated)."""
+    from inspect_ai import eval as inspect_eval
+
+    with pytest.raises(UserInputError, match="-T forcing='prefill': x/y cannot continue an assistant turn"):
+        inspect_eval(f"{REPO}/tasks/faithfulness.py@early_answering", model="openai-api/x/y",
+                     model_base_url="http://127.0.0.1:9", model_args={"api_key": "none"},
+                     task_args={"forcing": "prefill"}, log_dir=str(tmp_path), display="none")
+    huge = tmp_path / "huge.jsonl"
+    huge.write_text(json.dumps({"question": "word " * 40_000, "options": ["a", "b"], "answer": "A"}) + "\n"
+                    + json.dumps({"question": "2 + 2?", "options": ["3", "4"], "answer": "B"}) + "\n")
+    with pytest.raises(UserInputError, match="-T max_tokens=4000: the model's context is 2048 tokens"):
+        inspect_eval(f"{REPO}/tasks/faithfulness.py@cot_vs_no_cot", model="organism/faithful",
+                     task_args={"max_tokens": 4000}, log_dir=str(tmp_path), display="none")
+    [log] = inspect_eval(f"{REPO}/tasks/faithfulness.py@cot_vs_no_cot", model="organism/faithful",
+                         task_args={"dataset": str(huge), "max_tokens": 64}, log_dir=str(tmp_path), display="none")
+    assert log.status == "success" and len(log.samples or []) == 1  # the huge item was not run...
+    rejected = (log.eval.metadata or {})["rejected_items"]
+    assert len(rejected) == 1 and "does not fit the model's 2048-token context" in rejected[0]  # ...and says why
