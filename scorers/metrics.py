@@ -222,10 +222,3 @@ def _mean() -> Metric:
     from inspect_ai.scorer import mean
 
     return mean()
-
-
-def nan_if(condition: bool, value: float | Callable[[], float]) -> float:
-    """``value`` unless ``condition`` (then NaN: not applicable, counted as unscored)."""
-    if condition:
-        return math.nan
-    return float(value() if callable(value) else value)

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from inspect_ai._util.content import ContentReasoning
-from inspect_ai.model import ModelOutput
+from inspect_ai.model import ContentReasoning, ModelOutput
 
 from solvers.steps import SplitCoT, extract_think, split_steps
 

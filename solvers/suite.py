@@ -36,6 +36,11 @@ class DataArgs:
 
 
 FORCING = ("auto", "prefill", "instruction")
+# Bumped whenever a prompt, an answer-reading rule or a scorer definition changes, so two logs
+# made under different definitions can be told apart (``Task(version=…)``, in every log header).
+# 1: first round. 2: answer outcomes (strict reader, all-pairs/_parsed conventions), judge
+# templates, BIR conventions, repeated questions removed, distinct built-in items.
+TASK_VERSION = 2
 
 
 def check_forcing(forcing: str) -> str:
@@ -71,6 +76,7 @@ def suite_task(
     if too_long:
         dataset = type(dataset)(kept, name=dataset.name, location=dataset.location)
     return Task(
+        version=TASK_VERSION,
         dataset=dataset,
         solver=solver,
         scorer=scorer,

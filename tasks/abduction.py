@@ -34,12 +34,16 @@ from scorers.metrics import mean_counting_draws
 from solvers.abduction import example_turns, name_likelihood_solver
 from solvers.hf_provider import prepare_hf_provider
 from solvers.judging import load_template
+from solvers.params import check_roles
+from solvers.suite import TASK_VERSION
 
 SAMPLING = GenerateConfig(temperature=1.0, max_tokens=60)
 
 
 def _metadata(test: str, roster: str | None, **extra: object) -> dict[str, object]:
-    """Labels for the log; called once by every abduction task, so it also registers model info."""
+    """Labels for the log; called once by every abduction task, so it also registers model info
+    and refuses a model role no task reads."""
+    check_roles(("judge",), test)
     prepare_hf_provider()
     return {"suite": "abduction", "test": test, "roster": roster or "builtin", **extra}
 
@@ -60,6 +64,7 @@ def _identity_task(test: str, dataset: MemoryDataset, loaded: Roster, roster: st
                    max_tokens: int, seed: int, judge_template: str | None = None, **extra: object) -> Task:
     extra = {**extra, **load_template(judge_template, "abduction").log_entry()}
     return Task(
+        version=TASK_VERSION,
         dataset=dataset,
         solver=generate(),
         scorer=identity_scorer(loaded, judge_template),
@@ -102,6 +107,7 @@ def name_likelihood(roster: str | None = None, questions: str | None = None, ans
     model's answer distribution the frame and the names cover."""
     candidates = load_roster(roster).candidates
     return Task(
+        version=TASK_VERSION,
         dataset=_identity_samples(questions),
         solver=name_likelihood_solver(candidates, answer_template, mode),
         scorer=name_likelihood_scorer(candidates),
@@ -119,6 +125,7 @@ def behaviour_probe(roster: str | None = None, prompts: str | None = None, epoch
         for i, p in enumerate(behaviour_prompts(prompts))
     ]
     return Task(
+        version=TASK_VERSION,
         dataset=MemoryDataset(samples, name="behaviour_prompts"),
         solver=generate(),
         scorer=behaviour_scorer(loaded),
@@ -141,6 +148,7 @@ def declarative_knowledge(roster: str | None = None, max_tokens: int = 30) -> Ta
         for c in loaded.chatbots for j, template in enumerate(KNOWLEDGE_TEMPLATES)
     ]
     return Task(
+        version=TASK_VERSION,
         dataset=MemoryDataset(samples, name="declarative_knowledge"),
         solver=generate(),
         scorer=knowledge_scorer(loaded),

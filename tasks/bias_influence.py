@@ -22,6 +22,8 @@ from scorers.bias import bias_scorer
 from solvers.bias import PromptStyle, bias_influence_solver
 from solvers.hf_provider import prepare_hf_provider
 from solvers.judging import load_template
+from solvers.params import check_roles, integer, one_of, optional_integer
+from solvers.suite import TASK_VERSION
 
 
 @task
@@ -37,6 +39,10 @@ def bias_influence(
     """``judge_template``: the bias-acknowledgement judge's prompt (a shipped name, default
     ``bias_acknowledgement``, or a file with ``{cot}`` and optionally ``{question}``,
     ``{letter}``, ``{description}``); its source and SHA-256 are in the log's task metadata."""
+    n, seed = optional_integer("n", n, minimum=1), integer("seed", seed)
+    max_tokens = integer("max_tokens", max_tokens, minimum=1)
+    one_of("prompt_style", prompt_style, ("cot", "no_cot"))
+    check_roles(("judge",), "bias_influence")
     template = load_template(judge_template, "bias")
     prepare_hf_provider()
     wanted = [b.strip() for b in bias_types.split(",")] if bias_types else None
@@ -48,6 +54,7 @@ def bias_influence(
         dataset.shuffle(seed)
         dataset = dataset[:n]  # type: ignore[assignment]
     return Task(
+        version=TASK_VERSION,
         dataset=dataset,
         solver=bias_influence_solver(prompt_style, judge_template),
         scorer=bias_scorer(dump.bias_names),
