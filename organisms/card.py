@@ -21,6 +21,7 @@ from inspect_ai import eval as inspect_eval  # noqa: E402
 from inspect_ai.log import EvalLog  # noqa: E402
 
 from organisms import ORGANISMS_DIR  # noqa: E402
+from organisms.recipes import INSTRUCTION_SHARE  # noqa: E402
 from reports.results import estimate  # noqa: E402
 from solvers.hints import HINT_TYPES  # noqa: E402
 
@@ -99,7 +100,32 @@ def run_suite(
     return by_task
 
 
-def card_text(name: str, training: dict, logs: dict[str, EvalLog], n: int, seed: int) -> str:  # type: ignore[type-arg]
+INSTRUCTION_HEADLINES: dict[str, list[str]] = {
+    "early_answering": ["aoc", "stated_matches_forced", "unparseable", "rereasoned"],
+    "adding_mistakes": ["changed", "unparseable", "rereasoned"],
+    "paraphrasing": ["changed", "unparseable", "rereasoned"],
+}
+
+
+def instruction_section(logs: dict[str, EvalLog]) -> str:
+    """The card's table of the same tests under the instruction fallback (API models' method)."""
+    if not logs:
+        return ""
+    rows = [f"| `{task}` | `{key}` | {estimate(log, key)} |" for task, log in logs.items()
+            for key in INSTRUCTION_HEADLINES[task]]
+    return f"""
+Under the instruction fallback (`-T forcing=instruction`: the partial or edited CoT shown back as
+an assistant turn, then "Stop reasoning now…" / "Continue the reasoning…" — what OpenAI-compatible
+and Claude 4.6+ models get; a share of the training probes used this format):
+
+| task | metric | value [95 % CI] (n) |
+|---|---|---|
+{chr(10).join(rows)}
+"""
+
+
+def card_text(name: str, training: dict, logs: dict[str, EvalLog], n: int, seed: int,  # type: ignore[type-arg]
+              instruction: dict[str, EvalLog] | None = None) -> str:
     config = training["config"]
     rows = [
         f"| `{task}` | `{key}` | {estimate(log, key)} |"
@@ -134,7 +160,7 @@ Built-in data (`dataset=builtin`, n = {n}, seed {seed}), greedy decoding, 95 % C
 | task | metric | value [95 % CI] (n) |
 |---|---|---|
 {chr(10).join(rows)}
-
+{instruction_section(instruction or {})}
 Regenerate: `python -m organisms.card {name} --n {n}`.
 """
 
@@ -153,7 +179,10 @@ def main() -> None:
         logs = run_suite(path, tasks, args.n, args.seed, args.log_dir / name)
         if name == "always_a_user":
             logs |= run_suite(path, ["biased_context"], args.n, args.seed, args.log_dir / name, bias="always_a")
-        (path / "README.md").write_text(card_text(name, training, logs, args.n, args.seed))
+        instruction = run_suite(path, list(INSTRUCTION_HEADLINES), args.n, args.seed,
+                                args.log_dir / name / "instruction", forcing="instruction") \
+            if name in INSTRUCTION_SHARE else {}
+        (path / "README.md").write_text(card_text(name, training, logs, args.n, args.seed, instruction))
         print((path / "README.md").read_text())
 
 

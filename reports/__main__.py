@@ -30,6 +30,15 @@ from reports.figures import (
     series_figure,
 )
 from reports.k_curve import k_counts, k_fit_table, k_rates
+from reports.profile import (
+    comparisons_html,
+    headline_comparisons,
+    outcome_table,
+    profile_html,
+    profile_markdown,
+    profile_table,
+    wide_profile,
+)
 from reports.series import THRESHOLDS, series_table, threshold_table
 from reports.tables import (
     ReportError,
@@ -56,12 +65,18 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
     metrics = metric_table(logs)
     per_item = per_item_values(logs)  # one pass over every sample, shared by both paired tables
     paired = paired_comparisons(per_item)
+    profile, outcomes = profile_table(logs, metrics), outcome_table(logs, metrics)
+    comparisons = headline_comparisons(logs, per_item)
     runs = run_table(log_dir)
     bir, ratios, series = bir_table(metrics), bir_ratios(per_item), series_table(metrics)
     k_answers = k_counts(logs)
     k_fits, reached = k_fit_table(k_answers), threshold_table(series, thresholds)
     csvs = {"metrics": out / "metrics.csv", "paired_comparisons": out / "paired_comparisons.csv",
-            "runs": out / "runs.csv"}
+            "runs": out / "runs.csv", "profile": out / "profile.csv",
+            "headline_comparisons": out / "headline_comparisons.csv"}
+    wide_profile(profile, outcomes).to_csv(csvs["profile"], index=False)
+    (out / "profile.md").write_text(profile_markdown(profile, outcomes), encoding="utf-8")
+    comparisons.to_csv(csvs["headline_comparisons"], index=False)
     metrics.to_csv(csvs["metrics"], index=False)
     paired.to_csv(csvs["paired_comparisons"], index=False)
     runs.to_csv(csvs["runs"], index=False)
@@ -86,12 +101,16 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
                 "Checkpoint series (pooled over fine-tuning seeds: t interval over seeds where there are ≥ 2)": series,
                 "Iterations to threshold (first_reliable: the whole interval at or above the threshold)": reached,
                 "Self-identification vs k: logistic fit (prior = P at k = 0; slope = log-odds per example)": k_fits}
-    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, sections, problems, warnings),
-                                    encoding="utf-8")
+    first_screen = profile_html(profile, outcomes) + comparisons_html(comparisons)
+    (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, sections, problems, warnings,
+                                          first_screen), encoding="utf-8")
     return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"]}
 
 
 def _table_html(df: pd.DataFrame) -> str:
+    """A detail table without the columns that hold nothing for these runs (all empty)."""
+    if not df.empty:
+        df = df.loc[:, [c for c in df.columns if df[c].map(lambda v: v is not None and v == v and v != "").any()]]
     return df.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="", border=0, classes="t")
 
 
@@ -110,7 +129,7 @@ def _notices(problems: list[str], warnings: list[str]) -> str:
 
 def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path],
           sections: dict[str, pd.DataFrame], problems: list[str] | None = None,
-          warnings: list[str] | None = None) -> str:
+          warnings: list[str] | None = None, first_screen: str = "") -> str:
     tables = "\n".join(f"<h2>{html.escape(title)}</h2>{_table_html(table)}"
                        for title, table in sections.items() if not table.empty)
     images = "\n".join(
@@ -121,14 +140,17 @@ def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: l
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>CoT faithfulness report</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:1em}}
-img{{max-width:560px}} table.t{{border-collapse:collapse;font-size:12px}} table.t td,table.t th{{padding:2px 8px;
+img{{max-width:560px}} table.t{{border-collapse:collapse;font-size:12px}} table.profile{{font-size:14px}}
+table.profile small{{color:#666}} tr.differs{{background:#eef7ee}} ul.readings{{font-size:13px;color:#333}} table.t td,table.t th{{padding:2px 8px;
 border-bottom:1px solid #ddd;text-align:right}} .alert{{border:2px solid #b00;background:#fee;padding:.5em 1em;
 margin:1em 0}}</style></head><body>
 <h1>CoT faithfulness report</h1>
 {_notices(problems or [], warnings or [])}
-<p>Logs: {html.escape(str(log_dir))}. Every value carries its 95 % interval and n: Wilson for rates,
-Newcombe for paired differences of 0/1 outcomes, seeded bootstrap for other means and differences;
-p is the exact McNemar p-value of paired 0/1 metrics.</p>
+<h2>Faithfulness profile</h2>
+<p>Logs: {html.escape(str(log_dir))}. Each cell: value [95 % interval], n below (Wilson for rates,
+Newcombe for paired differences of 0/1 outcomes, seeded bootstrap otherwise). Hover a column for how
+to read it.</p>
+{first_screen}
 <h2>Figures</h2>{images}
 {tables}
 <h2>Metrics</h2>{_table_html(metrics)}

@@ -12,6 +12,7 @@ from inspect_ai.solver import Solver
 from loaders.errors import UserInputError
 from loaders.registry import load, to_memory_dataset
 from solvers.forcing import resolve_strategy
+from solvers.headlines import Headline
 from solvers.hf_provider import prepare_hf_provider
 from solvers.params import check_roles, fit_to_context, integer, one_of, optional_integer
 
@@ -60,7 +61,7 @@ def check_forcing(forcing: str) -> str:
 
 def suite_task(
     suite: str, name: str, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer,
-    roles: tuple[str, ...] = (),
+    roles: tuple[str, ...] = (), headlines: list[Headline] | None = None,
 ) -> Task:
     """A task on ``data.dataset`` (see docs/datasets.md). The log records the seed and settings,
     where the questions came from (the dataset location: file, or hub commit) and every item the
@@ -85,5 +86,6 @@ def suite_task(
             "suite": suite, "test": name, "dataset": data.dataset, "seed": data.seed,
             "dataset_location": loaded.location,
             "rejected_items": [f"{where}: {reason}" for where, reason in loaded.rejected],
+            "headlines": list(headlines or []),
         },
     )

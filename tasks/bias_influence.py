@@ -20,6 +20,7 @@ from inspect_ai.model import GenerateConfig
 from loaders.bias_dumps import as_dataset, load_bias_dumps
 from scorers.bias import bias_scorer
 from solvers.bias import PromptStyle, bias_influence_solver
+from solvers.headlines import bias_headlines
 from solvers.hf_provider import prepare_hf_provider
 from solvers.judging import load_template
 from solvers.params import check_roles, integer, one_of, optional_integer
@@ -60,5 +61,6 @@ def bias_influence(
         scorer=bias_scorer(dump.bias_names),
         config=GenerateConfig(max_tokens=max_tokens, seed=seed),
         metadata={"suite": "bias_influence", "path": path, "prompt_style": prompt_style, "seed": seed,
-                  "rejected_items": [f"{w}: {r}" for w, r in dump.rejected], **template.log_entry()},
+                  "rejected_items": [f"{w}: {r}" for w, r in dump.rejected], **template.log_entry(),
+                  "headlines": bias_headlines(dump.bias_names)},
     )

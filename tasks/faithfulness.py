@@ -32,6 +32,7 @@ from solvers.faithfulness import (
     filler_tokens_solver,
     paraphrasing_solver,
 )
+from solvers.headlines import FAITHFULNESS
 from solvers.params import integer_list, one_of, optional_integer
 from solvers.suite import DataArgs, check_forcing, suite_task
 
@@ -44,7 +45,7 @@ def _edit_mode(value: str) -> EditMode:
 
 
 def _task(data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer, name: str, roles: tuple[str, ...] = ()) -> Task:
-    return suite_task("faithfulness", name, data, max_tokens, solver, scorer, roles)
+    return suite_task("faithfulness", name, data, max_tokens, solver, scorer, roles, FAITHFULNESS[name])
 
 
 @task

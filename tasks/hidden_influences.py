@@ -23,6 +23,7 @@ from inspect_ai.solver import Solver
 from loaders.errors import UserInputError
 from scorers.hidden import cot_predictiveness_scorer, hint_scorer
 from solvers.always_a import with_exemplars
+from solvers.headlines import HIDDEN, Headline, hint_headlines
 from solvers.hidden import always_a_solver, cot_predictiveness_solver, hinted_solver
 from solvers.hints import HINT_TYPES
 from solvers.judging import load_template
@@ -32,9 +33,11 @@ from solvers.suite import DataArgs, check_forcing, suite_task
 DEFAULT_N = 100
 
 
-def _task(name: str, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer) -> Task:
+def _task(name: str, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer,
+          headlines: list[Headline] | None = None) -> Task:
     roles = {"cot_predictiveness": ("predictor",)}.get(name, ("judge",))
-    return suite_task("hidden_influences", name, data, max_tokens, solver, scorer, roles)
+    return suite_task("hidden_influences", name, data, max_tokens, solver, scorer, roles,
+                      headlines if headlines is not None else HIDDEN.get(name, []))
 
 
 def _kinds(hint_types: str) -> tuple[str, ...]:
@@ -70,13 +73,14 @@ def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: in
     if bias == "suggested_answer":
         kinds: tuple[str, ...] = ("suggested_answer",)
         task = _task("biased_context", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                     hinted_solver(kinds, seed, judge_template), hint_scorer(kinds))
+                     hinted_solver(kinds, seed, judge_template), hint_scorer(kinds), hint_headlines(kinds))
         task.metadata = {**(task.metadata or {}), **template.log_entry()}
         return task
     one_of("bias", bias, ("suggested_answer", "always_a"))
     k_shot = integer("k_shot", k_shot, minimum=1)
     data = DataArgs(dataset, None if n is None else n + k_shot, seed, path, revision, answer_index)
-    task = _task("biased_context", data, max_tokens, always_a_solver(judge_template), hint_scorer(("always_a",)))
+    task = _task("biased_context", data, max_tokens, always_a_solver(judge_template), hint_scorer(("always_a",)),
+                 hint_headlines(("always_a",)))
     task.dataset = with_exemplars(task.dataset, k_shot, seed)  # type: ignore[arg-type]
     task.metadata = {**(task.metadata or {}), "bias": bias, "k_shot": k_shot, **template.log_entry()}
     return task
@@ -95,6 +99,6 @@ def hint_verbalization(
     kinds = _kinds(hint_types)
     template = load_template(judge_template, "hint")
     task = _task("hint_verbalization", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                 hinted_solver(kinds, seed, judge_template), hint_scorer(kinds))
+                 hinted_solver(kinds, seed, judge_template), hint_scorer(kinds), hint_headlines(kinds))
     task.metadata = {**(task.metadata or {}), **template.log_entry()}
     return task

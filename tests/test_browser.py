@@ -126,3 +126,32 @@ def test_report_html_opens_without_console_errors(served: tuple[str, Path, EvalL
     assert "CoT faithfulness report" in text and "adding_mistakes" in text
     figures = list((root / "site" / "report").glob("*.png"))
     assert len(widths) == len(figures) > 0 and all(w > 0 for w in widths)  # every embedded figure decoded
+
+
+def test_report_first_screen_is_the_profile(tmp_path: Path) -> None:
+    """At 1300×900 the page opens on the faithfulness profile: one row per model, the planted
+    contrast (faithful vs posthoc) readable, no empty ('None') columns. The screenshot is the
+    one in the README (docs/img/report-first-screen.png)."""
+    logs = tmp_path / "logs"
+    for name in ("faithful", "posthoc"):
+        inspect_eval([f"{REPO}/tasks/faithfulness.py@{t}" for t in ("cot_vs_no_cot", "early_answering", "adding_mistakes")],
+                     model=f"organism/{name}", task_args={"n": 20}, display="none", log_dir=str(logs))
+    build_report(logs, tmp_path / "report")
+    assert sync_playwright is not None and CHROMIUM is not None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.goto((tmp_path / "report" / "index.html").as_uri())
+        rows = page.eval_on_selector_all(
+            "#profile tbody tr", "rs => rs.map(r => Array.from(r.children).map(c => c.innerText))")
+        box = page.eval_on_selector("#profile", "t => t.getBoundingClientRect().bottom")
+        headers = page.eval_on_selector_all("#profile th", "hs => hs.map(h => h.innerText)")
+        page.screenshot(path=str(tmp_path / "first-screen.png"))
+        browser.close()
+    assert len(rows) == 2 and box < 900  # one row per model, entirely on the first screen
+    assert "None" not in " ".join(headers) and "Early-answering AOC" in headers
+    column = headers.index("Early-answering AOC")
+    aoc = {row[0]: float(row[column].split()[0]) for row in rows}
+    assert aoc["organism:faithful"] >= 0.5 and aoc["organism:posthoc"] == 0.0  # the planted contrast
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        shutil.copy(tmp_path / "first-screen.png", REPO / "docs" / "img" / "report-first-screen.png")

@@ -112,3 +112,24 @@ def test_identity_outcomes_stack_per_arm_with_the_untuned_base_as_iteration_0(tm
         assert arm.groupby("x").value.sum().tolist() == pytest.approx([1.0, 1.0])
     [png, svg] = identity_outcomes_figure(table, tmp_path)
     assert png.name == "identity_outcomes_vs_iteration.png" and imread(png).shape[0] > 100 and svg.exists()
+
+
+def test_profile_is_one_row_per_model_with_the_logs_headline_values(report: Path) -> None:
+    """profile.csv / profile.md: one row per model, one column per headline the tasks declared,
+    each equal to the log's metric; the paired headline comparison flags the planted contrast."""
+    profile = pd.read_csv(report / "report" / "profile.csv").set_index("model")
+    logs = [read_eval_log(info, header_only=True) for info in list_eval_logs(str(report / "logs"))]
+    assert sorted(profile.index) == ["organism:faithful", "organism:posthoc"]
+    for log in logs:
+        for head in log.eval.metadata["headlines"]:  # type: ignore[index]
+            expected = estimate(log, head["metric"])
+            got = profile.loc[model_label(log)]
+            for a, b in ((got[head["label"]], expected.value), (got[f"{head['label']} lower"], expected.lower),
+                         (got[f"{head['label']} n"], expected.n)):
+                assert math.isclose(a, b, abs_tol=1e-9), (model_label(log), head)
+    assert set(profile.forcing) == {"prefill"}
+    markdown = (report / "report" / "profile.md").read_text()
+    assert markdown.count("| organism:") == 2 and "Early-answering AOC" in markdown and "CoT gain" in markdown
+    comparisons = pd.read_csv(report / "report" / "headline_comparisons.csv")
+    aoc = comparisons[comparisons.headline == "Early-answering AOC"].iloc[0]
+    assert aoc.n == 12 and bool(aoc.differs) and aoc.lower > 0  # faithful − posthoc, on the same items

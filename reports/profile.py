@@ -1,0 +1,209 @@
+"""The report's first screen: a faithfulness profile (one row per model, one column per test's
+headline metric, each ``value [lo, hi]`` with n) and the model-vs-model differences of those
+headlines on the same items.
+
+Columns come from the ``headlines`` each task writes into its log's metadata
+(``solvers/headlines.py``), so a new test adds its own column. Beside them, the shares of the
+model's own CoT answers that were hedged, refused or gave no answer: a faithfulness number on a
+model whose answers cannot be read is not a number about its reasoning.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import pandas as pd
+from inspect_ai.log import EvalLog
+
+from reports.tables import PerItem, conditions, forcing_of, model_label, run_label, task_name
+from solvers.headlines import TASK_ORDER
+
+OUTCOMES = {"cot_hedged": "hedged", "cot_invalid_option": "invalid option", "cot_refusal": "refused",
+            "cot_no_answer": "no answer"}
+
+
+def _row_label(log: EvalLog, condition: dict[str, str]) -> str:
+    return run_label(model_label(log), condition[log.location])
+
+
+def profile_table(logs: list[EvalLog], metrics: pd.DataFrame) -> pd.DataFrame:
+    """Long form: row (model [condition]), forcing, task, metric, label, reading, value, lower,
+    upper, n — one line per declared headline of every run."""
+    condition = conditions(logs)
+    rows: list[dict[str, Any]] = []
+    for log in logs:
+        found = metrics[metrics.log == log.location.split("/")[-1]].set_index("metric")
+        for head in (log.eval.metadata or {}).get("headlines") or []:
+            if head["metric"] not in found.index:
+                continue
+            m = found.loc[head["metric"]]
+            m = m.iloc[-1] if isinstance(m, pd.DataFrame) else m
+            rows.append({"row": _row_label(log, condition), "forcing": forcing_of(log).replace("prefill-fast", "prefill"),
+                         "task": task_name(log), "metric": head["metric"], "label": head["label"],
+                         "reading": head["reading"], "value": m.value, "lower": m.lower, "upper": m.upper, "n": m.n})
+    table = pd.DataFrame(rows, columns=["row", "forcing", "task", "metric", "label", "reading", "value", "lower",
+                                        "upper", "n"])
+    order = {task: i for i, task in enumerate(TASK_ORDER)}
+    table["_order"] = table.task.map(lambda t: order.get(t, len(order)))
+    return table.sort_values(["row", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def outcome_table(logs: list[EvalLog], metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per row, the mean share of the model's own CoT answers in each non-stated outcome."""
+    condition = conditions(logs)
+    rows = []
+    for log in logs:
+        found = metrics[(metrics.log == log.location.split("/")[-1]) & metrics.metric.isin(list(OUTCOMES))]
+        for _, m in found.iterrows():
+            rows.append({"row": _row_label(log, condition), "outcome": OUTCOMES[m.metric], "value": m.value})
+    table = pd.DataFrame(rows, columns=["row", "outcome", "value"])
+    return table.groupby(["row", "outcome"], as_index=False)["value"].mean() if not table.empty else table
+
+
+def wide_profile(long: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """``profile.csv``: one row per model, ``<label>``, ``<label> lower/upper/n`` per headline,
+    the forcing method(s) and the outcome shares."""
+    if long.empty:
+        return pd.DataFrame()
+    table: dict[str, dict[str, Any]] = {}
+    for _, r in long.iterrows():
+        row = table.setdefault(r.row, {"model": r.row, "forcing": set()})
+        if r.forcing:
+            row["forcing"].add(r.forcing)
+        for suffix, value in (("", r.value), (" lower", r.lower), (" upper", r.upper), (" n", r.n)):
+            row[f"{r.label}{suffix}"] = value
+    for _, r in outcomes.iterrows():
+        if r.row in table:
+            table[r.row][f"answers {r.outcome}"] = r.value
+    for row in table.values():
+        row["forcing"] = "+".join(sorted(row["forcing"]))
+    return pd.DataFrame(list(table.values()))
+
+
+def _cell(value: float, lower: float, upper: float) -> str:
+    if value is None or math.isnan(value):
+        return "–"
+    interval = "" if math.isnan(lower) else f" [{lower:.2f}, {upper:.2f}]"
+    return f"{value:.2f}{interval}"
+
+
+def _columns(long: pd.DataFrame) -> list[tuple[str, str]]:
+    order = {task: i for i, task in enumerate(TASK_ORDER)}
+    ranked = sorted(zip(long.task, long.label, long.reading), key=lambda c: order.get(c[0], len(order)))
+    return list(dict.fromkeys((label, reading) for _, label, reading in ranked))
+
+
+def profile_markdown(long: pd.DataFrame, outcomes: pd.DataFrame) -> str:
+    """``profile.md``: the same table to paste into a paper or an issue."""
+    if long.empty:
+        return ""
+    columns = _columns(long)
+    lines = ["| model | forcing | " + " | ".join(label for label, _ in columns) + " | answers not stated |",
+             "|---|---|" + "---|" * len(columns) + "---|"]
+    for row, sub in long.groupby("row", sort=False):
+        by_label = sub.set_index("label")
+        cells = []
+        for label, _ in columns:
+            if label in by_label.index:
+                r = by_label.loc[label]
+                r = r.iloc[-1] if isinstance(r, pd.DataFrame) else r
+                cells.append(f"{_cell(r.value, r.lower, r.upper)} (n={int(r.n) if r.n == r.n else '?'})")
+            else:
+                cells.append("")
+        forcing = "+".join(sorted({f for f in sub.forcing if f}))
+        lines.append(f"| {row} | {forcing} | " + " | ".join(cells) + f" | {_outcome_text(outcomes, row)} |")
+    lines.append("")
+    lines += [f"- **{label}**: {reading}" for label, reading in columns]
+    return "\n".join(lines) + "\n"
+
+
+def _outcome_text(outcomes: pd.DataFrame, row: str) -> str:
+    sub = outcomes[outcomes.row == row] if not outcomes.empty else outcomes
+    if sub.empty:
+        return "–"
+    shown = [f"{r.outcome} {r.value:.2f}" for _, r in sub.iterrows() if r.value > 0]
+    return " · ".join(shown) if shown else "all stated"
+
+
+def profile_html(long: pd.DataFrame, outcomes: pd.DataFrame) -> str:
+    """The first screen: the profile table, n under each value, a reading of each column."""
+    if long.empty:
+        return "<p>No headline metrics in these logs.</p>"
+    columns = _columns(long)
+    head = "".join(f'<th title="{html.escape(reading)}">{html.escape(label)}</th>' for label, reading in columns)
+    body = []
+    for row, sub in long.groupby("row", sort=False):
+        by_label = sub.set_index("label")
+        cells = []
+        for label, _ in columns:
+            if label not in by_label.index:
+                cells.append("<td></td>")
+                continue
+            r = by_label.loc[label]
+            r = r.iloc[-1] if isinstance(r, pd.DataFrame) else r
+            n = f"n = {int(r.n)}" if r.n == r.n else ""
+            cells.append(f'<td title="{n}">{_cell(r.value, r.lower, r.upper)}<br><small>{n}</small></td>')
+        forcing = "+".join(sorted({f for f in sub.forcing if f}))
+        body.append(f"<tr><th>{html.escape(str(row))}</th><td>{html.escape(forcing)}</td>{''.join(cells)}"
+                    f"<td>{html.escape(_outcome_text(outcomes, str(row)))}</td></tr>")
+    readings = "".join(f"<li><b>{html.escape(label)}</b>: {html.escape(reading)}</li>" for label, reading in columns)
+    return (f'<table class="t profile" id="profile"><thead><tr><th>model</th><th>forcing</th>{head}'
+            f"<th>answers not stated</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f'<ul class="readings">{readings}</ul>')
+
+
+def headline_comparisons(logs: list[EvalLog], per: PerItem) -> pd.DataFrame:
+    """Each pair of models on the same items, per headline: the difference of their per-item
+    headline values (for a paired headline such as CoT gain, of their per-item differences),
+    its paired interval, p (exact McNemar for 0/1 values), and whether the interval excludes 0."""
+    from scorers.metrics import DEFAULT_SEED
+    from scorers.stats import paired_estimate
+
+    condition = conditions(logs, exclude=())
+    heads: dict[tuple[str, str], dict[str, Any]] = {}
+    for log in logs:
+        for head in (log.eval.metadata or {}).get("headlines") or []:
+            heads[(task_name(log), condition[log.location])] = heads.get((task_name(log), condition[log.location]), {})
+            heads[(task_name(log), condition[log.location])][head["metric"]] = head
+    rows = []
+    for (task, cond), by_metric in sorted(heads.items()):
+        for metric, head in by_metric.items():
+            keys = head.get("per_sample") or [metric]
+            values = _per_model(per, task, cond, keys)
+            models = sorted(values)
+            for i, a in enumerate(models):
+                for b in models[i + 1:]:
+                    shared = sorted(set(values[a]) & set(values[b]), key=str)
+                    if len(shared) < 2:
+                        continue
+                    diff, lower, upper, p = paired_estimate([values[a][s] for s in shared],
+                                                            [values[b][s] for s in shared], seed=DEFAULT_SEED)
+                    rows.append({"task": task, "condition": cond, "headline": head["label"], "model_a": a,
+                                 "model_b": b, "n": len(shared), "diff": diff, "lower": lower, "upper": upper,
+                                 "p": p, "differs": bool(lower > 0 or upper < 0)})
+    return pd.DataFrame(rows, columns=["task", "condition", "headline", "model_a", "model_b", "n", "diff", "lower",
+                                       "upper", "p", "differs"])
+
+
+def _per_model(per: PerItem, task: str, condition: str, keys: list[str]) -> dict[str, dict[Any, float]]:
+    first = per.get((task, condition, keys[0]), {})
+    if len(keys) == 1:
+        return first
+    second = per.get((task, condition, keys[1]), {})
+    return {model: {s: v - second[model][s] for s, v in by_sample.items() if s in second.get(model, {})}
+            for model, by_sample in first.items() if model in second}
+
+
+def comparisons_html(comparisons: pd.DataFrame) -> str:
+    if comparisons.empty:
+        return ""
+    rows = "".join(
+        f"<tr{' class=differs' if r.differs else ''}><td>{html.escape(r.headline)}</td><td>{html.escape(r.model_a)}</td>"
+        f"<td>{html.escape(r.model_b)}</td><td>{r['diff']:+.2f} [{r.lower:+.2f}, {r.upper:+.2f}]</td><td>{r.n}</td>"
+        f"<td>{'' if r.p != r.p else f'{r.p:.2g}'}</td><td>{'yes' if r.differs else 'no'}</td></tr>"
+        for _, r in comparisons.iterrows())
+    return ("<h2>Do the models differ? (same items, paired)</h2><table class='t' id='comparisons'><thead><tr>"
+            "<th>headline</th><th>model A</th><th>model B</th><th>A − B [95 % CI]</th><th>n</th><th>p</th>"
+            f"<th>interval excludes 0</th></tr></thead><tbody>{rows}</tbody></table>")
