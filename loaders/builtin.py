@@ -182,13 +182,15 @@ def generate_items(
     name = preset if isinstance(preset, str) else "custom"
     items: list[ChainItem] = []
     seen: set[tuple[int, tuple[Op, ...]]] = set()
-    for _ in range(200 * max(n, 1)):
-        if len(items) == n:
-            break
+    misses = 0
+    while len(items) < n and misses < 20_000:  # 20,000 draws in a row with nothing new: exhausted
         item = generate_item(rng, config, len(items), f"{name}-s{seed}")
-        if (item.start, item.ops) not in seen:
-            seen.add((item.start, item.ops))
-            items.append(item)
+        if (item.start, item.ops) in seen:
+            misses += 1
+            continue
+        misses = 0
+        seen.add((item.start, item.ops))
+        items.append(item)
     if len(items) < n:
         raise UserInputError(f"-T n={n}: the built-in {name} data has only {len(items)} distinct questions; "
                              f"ask for n <= {len(items)}")

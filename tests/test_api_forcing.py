@@ -73,6 +73,7 @@ def _metric(log: Any, name: str) -> float:
     return float(score.metrics["mean"].value)
 
 
+@pytest.mark.slow
 def test_early_answering_on_a_logprob_api_reads_the_committed_letter(tmp_path: Path) -> None:
     with realistic_server(committed_script("C")) as server:
         log = _run(server.base_url, "early_answering", tmp_path)
@@ -86,6 +87,7 @@ def test_early_answering_on_a_logprob_api_reads_the_committed_letter(tmp_path: P
     assert sent and all(b.get("logprobs") is True and b.get("top_logprobs") == 20 for b in sent)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("style", "rereasoned", "unparseable"), [("rereason", 1.0, 0.0), ("markdown", 0.0, 0.0),
                                                                   ("refusal", 0.0, 1.0)])
 def test_rereasoning_markdown_and_refusals_are_read_and_counted(tmp_path: Path, style: str, rereasoned: float,

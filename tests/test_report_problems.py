@@ -42,6 +42,7 @@ def early_answering(strategy: str = "prefill", fail: str = "") -> Task:  # named
                 solver=scripted(strategy, tuple(x for x in fail.split(",") if x)), scorer=recorded())
 
 
+@pytest.mark.slow
 def test_failed_partial_and_mixed_method_runs_are_reported_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     logs = tmp_path / "logs"
     inspect_eval(early_answering(strategy="prefill"), model="mockllm/a", display="none", log_dir=str(logs))
