@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from inspect_ai.log import EvalLog
 
-from reports.tables import PerItem, conditions, forcing_of, model_label, run_label, task_name
+from reports.tables import PerItem, conditions, forcing_of, model_label, model_pairs, run_label, task_name
 from solvers.headlines import TASK_ORDER
 
 OUTCOMES = {"cot_hedged": "hedged", "cot_invalid_option": "invalid option", "cot_refusal": "refused",
@@ -158,31 +158,17 @@ def headline_comparisons(logs: list[EvalLog], per: PerItem) -> pd.DataFrame:
     """Each pair of models on the same items, per headline: the difference of their per-item
     headline values (for a paired headline such as CoT gain, of their per-item differences),
     its paired interval, p (exact McNemar for 0/1 values), and whether the interval excludes 0."""
-    from scorers.metrics import DEFAULT_SEED
-    from scorers.stats import paired_estimate
-
     condition = conditions(logs, exclude=())
     heads: dict[tuple[str, str], dict[str, Any]] = {}
     for log in logs:
         for head in (log.eval.metadata or {}).get("headlines") or []:
-            heads[(task_name(log), condition[log.location])] = heads.get((task_name(log), condition[log.location]), {})
-            heads[(task_name(log), condition[log.location])][head["metric"]] = head
+            heads.setdefault((task_name(log), condition[log.location]), {})[head["metric"]] = head
     rows = []
     for (task, cond), by_metric in sorted(heads.items()):
         for metric, head in by_metric.items():
-            keys = head.get("per_sample") or [metric]
-            values = _per_model(per, task, cond, keys)
-            models = sorted(values)
-            for i, a in enumerate(models):
-                for b in models[i + 1:]:
-                    shared = sorted(set(values[a]) & set(values[b]), key=str)
-                    if len(shared) < 2:
-                        continue
-                    diff, lower, upper, p = paired_estimate([values[a][s] for s in shared],
-                                                            [values[b][s] for s in shared], seed=DEFAULT_SEED)
-                    rows.append({"task": task, "condition": cond, "headline": head["label"], "model_a": a,
-                                 "model_b": b, "n": len(shared), "diff": diff, "lower": lower, "upper": upper,
-                                 "p": p, "differs": bool(lower > 0 or upper < 0)})
+            values = _per_model(per, task, cond, head.get("per_sample") or [metric])
+            rows += [{"task": task, "condition": cond, "headline": head["label"], **pair,
+                      "differs": bool(pair["lower"] > 0 or pair["upper"] < 0)} for pair in model_pairs(values)]
     return pd.DataFrame(rows, columns=["task", "condition", "headline", "model_a", "model_b", "n", "diff", "lower",
                                        "upper", "p", "differs"])
 

@@ -294,20 +294,30 @@ def paired_comparisons(per: PerItem) -> pd.DataFrame:
     """Model-vs-model differences on the same items (``per_item_values``), per task, condition
     and per-sample 0/1 or continuous score key: mean difference, its interval and exact McNemar
     p for 0/1 keys, by the same rule as the tasks' paired metrics (``paired_estimate``)."""
+    rows = []
+    for (task, condition, key), by_model in sorted(per.items()):
+        for pair in model_pairs(by_model):
+            p = pair.pop("p")
+            rows.append({"task": task, "condition": condition, "metric": key, **pair, "mcnemar_p": p})
+    return pd.DataFrame(rows)
+
+
+def model_pairs(by_model: dict[str, dict[Any, float]]) -> list[dict[str, Any]]:
+    """Every pair of models with at least two items in common: model_a, model_b, n and the
+    paired difference a − b with its interval and p (``paired_estimate``: Newcombe and exact
+    McNemar for 0/1 values, paired bootstrap otherwise)."""
     from scorers.metrics import DEFAULT_SEED
     from scorers.stats import paired_estimate
 
-    rows = []
-    for (task, condition, key), by_model in sorted(per.items()):
-        models = sorted(by_model)
-        for i, a in enumerate(models):
-            for b in models[i + 1:]:
-                shared = sorted(set(by_model[a]) & set(by_model[b]), key=str)
-                if len(shared) < 2:
-                    continue
-                x = [by_model[a][s] for s in shared]
-                y = [by_model[b][s] for s in shared]
-                diff, lower, upper, p = paired_estimate(x, y, seed=DEFAULT_SEED)
-                rows.append({"task": task, "condition": condition, "metric": key, "model_a": a, "model_b": b, "n": len(shared),
-                             "diff": diff, "lower": lower, "upper": upper, "mcnemar_p": p})
-    return pd.DataFrame(rows)
+    pairs = []
+    models = sorted(by_model)
+    for i, a in enumerate(models):
+        for b in models[i + 1:]:
+            shared = sorted(set(by_model[a]) & set(by_model[b]), key=str)
+            if len(shared) < 2:
+                continue
+            diff, lower, upper, p = paired_estimate([by_model[a][s] for s in shared], [by_model[b][s] for s in shared],
+                                                    seed=DEFAULT_SEED)
+            pairs.append({"model_a": a, "model_b": b, "n": len(shared), "diff": diff, "lower": lower, "upper": upper,
+                          "p": p})
+    return pairs
