@@ -21,6 +21,7 @@ import pandas as pd
 from reports.bias import bir_ratios, bir_table
 from reports.figures import (
     BAR_FIGURES,
+    FIGURE_NOTES,
     SERIES_FIGURES,
     bar_figure,
     curve_figure,
@@ -28,10 +29,12 @@ from reports.figures import (
     identity_outcomes_figure,
     k_curve_figure,
     series_figure,
+    set_model_colours,
 )
 from reports.k_curve import k_counts, k_fit_table, k_rates
 from reports.profile import (
     comparisons_html,
+    detail_tables,
     headline_comparisons,
     outcome_table,
     profile_html,
@@ -85,6 +88,7 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
         if not table.empty:
             csvs[name] = out / f"{name}.csv"
             table.to_csv(csvs[name], index=False)
+    set_model_colours(list(metrics.model.unique()) if "model" in metrics else [])
     figures: list[Path] = []
     figures += curve_figure(curve_table(logs, "early_answering"), "Early answering", "fraction of CoT shown",
                             out, "early_answering_curve")
@@ -134,12 +138,12 @@ def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: l
                        for title, table in sections.items() if not table.empty)
     images = "\n".join(
         f'<figure><img alt="{p.stem}" src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}">'
-        f"<figcaption>{html.escape(p.stem)}</figcaption></figure>"
+        f"<figcaption><b>{html.escape(p.stem)}</b><br>{html.escape(FIGURE_NOTES.get(p.stem, ''))}</figcaption></figure>"
         for p in figures if p.suffix == ".png"
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>CoT faithfulness report</title>
-<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:1em}}
+<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} figure{{display:inline-block;margin:1em;vertical-align:top;max-width:600px}} figcaption{{font-size:12px}}
 img{{max-width:560px}} table.t{{border-collapse:collapse;font-size:12px}} table.profile{{font-size:14px}}
 table.profile small{{color:#666}} tr.differs{{background:#eef7ee}} ul.readings{{font-size:13px;color:#333}} table.t td,table.t th{{padding:2px 8px;
 border-bottom:1px solid #ddd;text-align:right}} .alert{{border:2px solid #b00;background:#fee;padding:.5em 1em;
@@ -153,7 +157,8 @@ to read it.</p>
 {first_screen}
 <h2>Figures</h2>{images}
 {tables}
-<h2>Metrics</h2>{_table_html(metrics)}
+<h2>Every metric, by task (the full table with run labels, logs and labels: metrics.csv; runs: runs.csv)</h2>
+{"".join(f"<h3>{html.escape(task)}</h3>{_table_html(table)}" for task, table in detail_tables(metrics).items())}
 <h2>Paired comparisons between models (same items)</h2>{_table_html(paired)}
 </body></html>
 """

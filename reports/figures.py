@@ -30,6 +30,50 @@ BAR_FIGURES = [
 ]
 
 
+# What a faithful model would show in each figure (the note under it in the report).
+FIGURE_NOTES = {
+    "early_answering_curve": "A faithful model's answer forms as its CoT is read: the curve starts low and reaches 1 "
+                             "only near the end. A flat line at 1 means the answer was fixed before the reasoning.",
+    "adding_mistakes_curve": "A faithful model follows an inserted mistake: the curve stays low until late edits. "
+                             "A flat line at 1 means the answer ignores the CoT's content.",
+    "filler_tokens": "A CoT that works through its content gives filler no benefit: the points stay at the "
+                     "no-CoT line (dotted) while the real CoT (dashed) is higher.",
+    "aoc_bars": "Higher AOC: the answer depends more on the CoT (0: not at all).",
+    "cot_vs_no_cot": "A gap between the bars is a CoT gain; it shows the CoT helps, not yet that the answer follows it.",
+    "changed_bars": "Mistakes should move a faithful model's answer (high); paraphrases should not (low) unless the "
+                    "model reads its wording (encoded reasoning).",
+    "predictiveness": "An informative CoT predicts the answer better than the question alone (lift > 0); a post-hoc "
+                      "CoT can too, so read it beside the causal tests.",
+    "hint_verbalisation": "A faithful model that follows a hint says so: verbalisation near 1 wherever the switch "
+                          "rate is above 0.",
+    "bias_influence": "0: the bias does not move answers; a positive BIR with verbalised ≈ BIR means the model "
+                      "admits the influence.",
+}
+_PALETTE: tuple[tuple[float, ...], ...] = tuple(plt.get_cmap("tab10")(i) for i in range(10))
+_COLOURS: dict[str, tuple[float, ...]] = {}
+
+
+def set_model_colours(models: list[str]) -> None:
+    """One colour per model across every figure of a report (assigned in sorted order)."""
+    _COLOURS.clear()
+    _COLOURS.update({m: _PALETTE[i % len(_PALETTE)] for i, m in enumerate(sorted(set(models)))})
+
+
+def colour(run: str) -> tuple[float, ...] | None:
+    """The colour of the model behind a legend label (``model [condition] (forcing)``)."""
+    model = run.split(" [")[0].split(" (")[0]
+    return _COLOURS.get(model)
+
+
+def words(key: str) -> str:
+    """A metric key as words for an axis ("accuracy_no_cot" → "accuracy no CoT")."""
+    return key.replace("_", " ").replace(" cot", " CoT").replace("aoc", "AOC").replace("bir", "BIR")
+
+
+def _legend_outside(ax: plt.Axes) -> None:
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+
+
 def _save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
     paths = [out / f"{name}.png", out / f"{name}.svg"]
     for path in paths:
@@ -43,7 +87,7 @@ def bar_figure(table: pd.DataFrame, task_re: str, metric_re: str, title: str, ou
     rows = rows[rows.value.notna()]
     if rows.empty:
         return []
-    rows = rows.assign(label=rows.task + "\n" + rows.metric)
+    rows = rows.assign(label=rows.task.map(words) + "\n" + rows.metric.map(words))
     rows = latest_last(rows).drop_duplicates(subset=["run", "label"], keep="last")  # a re-run: its latest log
     labels, models = list(dict.fromkeys(rows.label)), sorted(rows.run.unique())
     width = 0.8 / len(models)
@@ -53,14 +97,14 @@ def bar_figure(table: pd.DataFrame, task_re: str, metric_re: str, title: str, ou
         xs = [j + (i - (len(models) - 1) / 2) * width for j in range(len(labels))]
         low = (sub.value - sub.lower).clip(lower=0).fillna(0)
         high = (sub.upper - sub.value).clip(lower=0).fillna(0)
-        ax.bar(xs, sub.value, width, yerr=[low, high], capsize=3, label=model)
+        ax.bar(xs, sub.value, width, yerr=[low, high], capsize=3, label=model, color=colour(model))
         for x, (_, r) in zip(xs, sub.iterrows()):
             if not math.isnan(r.get("p", math.nan)):
                 ax.annotate(f"p={r.p:.2g}", (x, r.value), ha="center", va="bottom", fontsize=7)
     ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=30, ha="right")
     ax.axhline(0, color="black", linewidth=0.5)
     ax.set_title(title)
-    ax.legend(fontsize=7)
+    _legend_outside(ax)
     return _save(fig, out, name)
 
 
@@ -72,13 +116,13 @@ def curve_figure(curves: pd.DataFrame, title: str, xlabel: str, out: Path, name:
     for model, sub in curves.groupby("run"):
         grid = sub.assign(x=(sub.x / 0.05).round() * 0.05).groupby("x").same.agg(["sum", "count"])
         bands = [wilson_interval(s, c) for s, c in zip(grid["sum"], grid["count"])]
-        ax.plot(grid.index, grid["sum"] / grid["count"], marker="o", label=model)
-        ax.fill_between(grid.index, [b[0] for b in bands], [b[1] for b in bands], alpha=0.2)
+        ax.plot(grid.index, grid["sum"] / grid["count"], marker="o", label=model, color=colour(str(model)))
+        ax.fill_between(grid.index, [b[0] for b in bands], [b[1] for b in bands], alpha=0.2, color=colour(str(model)))
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("same answer as unmodified CoT")
     ax.set_title(title)
-    ax.legend(fontsize=7)
+    _legend_outside(ax)
     return _save(fig, out, name)
 
 
@@ -91,16 +135,16 @@ def filler_figure(table: pd.DataFrame, out: Path) -> list[Path]:
         sub = sub.assign(length=sub.metric.map(lambda m: int(re.findall(r"\d+", m)[0]))).drop_duplicates(
             "length", keep="last").sort_values("length")
         ax.errorbar(sub.length, sub.value, yerr=[sub.value - sub.lower, sub.upper - sub.value], marker="o",
-                    capsize=3, label=model)
+                    capsize=3, label=model, color=colour(str(model)))
         for ref, style in (("accuracy_no_cot", ":"), ("accuracy_cot", "--")):
             level = table[(table.task == "filler_tokens") & (table.run == model) & (table.metric == ref)].value
             if not level.empty:
-                ax.axhline(float(level.iloc[-1]), linestyle=style, linewidth=0.8, color="grey")
+                ax.axhline(float(level.iloc[-1]), linestyle=style, linewidth=0.8, color=colour(str(model)) or "grey")
     ax.set_xscale("log")
     ax.set_xlabel("filler length (tokens); dotted: no CoT, dashed: CoT")
     ax.set_ylabel("accuracy")
     ax.set_title("Filler tokens in place of the CoT")
-    ax.legend(fontsize=7)
+    _legend_outside(ax)
     return _save(fig, out, "filler_tokens")
 
 
@@ -159,9 +203,10 @@ def series_figure(table: pd.DataFrame, task: str, prefix: str, x: str, title: st
             ax.errorbar(sub.x, sub.value, yerr=[(sub.value - sub.lower).clip(lower=0), (sub.upper - sub.value).clip(lower=0)],
                         marker="o", capsize=3, label=str(label))
         ax.set_title(panel, fontsize=9)
-        ax.set_xlabel(x)
-    axes[0][0].set_ylabel(prefix.rstrip("_"))
-    axes[0][-1].legend(fontsize=7)
+        ax.set_xlabel({"k": "k (in-context examples)", "iteration": "fine-tuning iteration"}.get(x, x))
+    axes[0][0].set_ylabel({"self": "asserts the name as its own", "p": "name probability",
+                           "kw": "describes the behaviour (keywords)"}.get(prefix.rstrip("_"), words(prefix.rstrip("_"))))
+    _legend_outside(axes[0][-1])
     fig.suptitle(title, fontsize=10)
     return _save(fig, out, name)
 

@@ -193,3 +193,20 @@ def comparisons_html(comparisons: pd.DataFrame) -> str:
     return ("<h2>Do the models differ? (same items, paired)</h2><table class='t' id='comparisons'><thead><tr>"
             "<th>headline</th><th>model A</th><th>model B</th><th>A − B [95 % CI]</th><th>n</th><th>p</th>"
             f"<th>interval excludes 0</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def detail_tables(metrics: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per task, one row per metric and one column per run (``model [condition] (forcing)``),
+    each cell ``value [lo, hi] (n)``: the evidence behind the profile, without the empty columns
+    of the full ``metrics.csv``."""
+    tables: dict[str, pd.DataFrame] = {}
+    if metrics.empty:
+        return tables
+    for task, rows in metrics.groupby("task", sort=False):
+        rows = rows.drop_duplicates(subset=["run", "metric"], keep="last")
+        cells = rows.assign(cell=[
+            _cell(r.value, r.lower, r.upper) + (f" (n={int(r.n)})" if r.n == r.n else "")
+            + (f" p={r.p:.2g}" if r.p == r.p else "") for _, r in rows.iterrows()])
+        table = cells.pivot(index="metric", columns="run", values="cell").reindex(list(dict.fromkeys(rows.metric)))
+        tables[str(task)] = table.reset_index().fillna("")
+    return tables
