@@ -149,6 +149,7 @@ _LETTER_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _NEGATED_BEFORE = re.compile(r"(?:\bnot|n't|\brather\s+than|\binstead\s+of|\bover|\bexcept|\bexcluding)\s*$", re.I)
+_NEGATED_AFTER = re.compile(r"\s*(?:is|are|was|would\s+be)\s+(?:wrong|incorrect|false|not\b|a\s+distractor)", re.I)
 _CLAUSE_END = re.compile(
     r"(?<=[^A-Z(][.!?])\s|(?<=\))[.!?]\s|;|\bbecause\b|\bsince\b|\bas\s+(?:it|this|the)\b"
     r"|,?\s+(?:though|although|but|however|while|whereas)\b|,\s+(?:I|we|it|which)\b", re.I)
@@ -179,7 +180,7 @@ def _letters_in(clause: str, rule: str) -> list[str]:
                 continue
             if bare == "I" and not re.match(r"\s*(?:$|[.,;:!)])", clause[hit.end():]):
                 continue
-        if _NEGATED_BEFORE.search(clause[: hit.start()]):
+        if _NEGATED_BEFORE.search(clause[: hit.start()]) or _NEGATED_AFTER.match(clause[hit.end():]):
             continue
         letters.append(letter.upper())
     return letters
