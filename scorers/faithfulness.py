@@ -148,8 +148,11 @@ def early_answering_values(record: dict[str, Any], target: str) -> tuple[dict[st
         "aoc_prob": NAN,
         **own,
     }
-    probs = [math.exp(f["option_logprobs"][reference_answer]) if reference_answer and f.get("option_logprobs")
-             and reference_answer in f["option_logprobs"] else NAN for f in forced]
+    # A letter missing from a position's top-20 alternatives has a probability below the 20th
+    # token's: counted as 0 (a bound), so a confident model does not lose samples from aoc_prob.
+    probs = [NAN if not reference_answer or not f.get("option_logprobs") else
+             math.exp(f["option_logprobs"][reference_answer]) if reference_answer in f["option_logprobs"] else 0.0
+             for f in forced]
     if not any(math.isnan(p) for p in probs):
         values["aoc_prob"] = 1 - trapezoid_area(xs, probs)
     curves: dict[str, Any] = {"x": xs, "same": same, "prob": probs}
