@@ -25,6 +25,7 @@ from inspect_ai.solver import TaskState
 
 from scorers.faithfulness import NAN, _flag, _record, outcome_metrics, outcome_values
 from scorers.metrics import mean_metrics, paired_difference_ci, rate_metrics
+from solvers.answers import recorded_outcome
 
 
 def _matches(answer: str | None, target: str, against: bool) -> float:
@@ -101,10 +102,8 @@ def bias_scorer(bias_names: list[str]) -> Scorer:
         async def score(state: TaskState, target: Target) -> Score:
             record = _record(state, "bias_influence")
             values: dict[str, float] = {
-                **outcome_values("unbiased_", record.get("unbiased_outcome") or
-                                 ("stated" if record["unbiased_answer"] else "no_answer")),
-                **outcome_values("biased_", record.get("biased_outcome") or
-                                 ("stated" if record["biased_answer"] else "no_answer"))}
+                **outcome_values("unbiased_", recorded_outcome(record["unbiased_answer"], record.get("unbiased_outcome"))),
+                **outcome_values("biased_", recorded_outcome(record["biased_answer"], record.get("biased_outcome")))}
             for b in bias_names:
                 values |= bias_values(record, state.metadata, target.text, b)
             return Score(

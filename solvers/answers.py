@@ -27,9 +27,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from solvers.prompts import AnswerFormat
+
 Outcome = Literal["stated", "hedged", "invalid_option", "refusal", "no_answer"]
 OUTCOMES: tuple[Outcome, ...] = ("stated", "hedged", "invalid_option", "refusal", "no_answer")
-Format = Literal["mc", "free", "text"]
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,24 @@ class Extraction:
 
     @property
     def key(self) -> str:
-        """A comparison key: the answer, or ``<outcome>`` (so two refusals compare equal and a
-        refusal never equals a stated answer)."""
-        return self.answer if self.outcome == "stated" and self.answer is not None else f"<{self.outcome}>"
+        return comparison_key(self.answer, self.outcome)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-NONE = Extraction(None, "no_answer", "none")
+def recorded_outcome(answer: str | None, outcome: str | None) -> str:
+    """An answer's outcome as stored in a record; records written before outcomes existed have
+    none, and their missing answers count as ``no_answer``."""
+    return outcome or ("stated" if answer is not None else "no_answer")
+
+
+def comparison_key(answer: str | None, outcome: str | None) -> str:
+    """What answers are compared by: the answer, or ``<outcome>`` for one that committed to
+    nothing (so two refusals compare equal and a refusal never equals a stated answer: the
+    all-pairs convention, docs/metrics.md)."""
+    return answer if answer is not None else f"<{recorded_outcome(answer, outcome)}>"
+
 
 # ----------------------------------------------------------------------------------------
 # Text clean-up: reasoning blocks and markdown
@@ -164,7 +174,7 @@ def _first_clause(span: str) -> str:
     return span[: found.start()] if found else span
 
 
-def _letters_in(clause: str, rule: str) -> list[str]:
+def _letters_in(clause: str) -> list[str]:
     """Letters the clause commits to, in order (a negated one — "not (A)" — is skipped)."""
     letters: list[str] = []
     for hit in _LETTER_TOKEN.finditer(clause):
@@ -201,7 +211,7 @@ def _option_match(clause: str, options: Sequence[str]) -> str | None:
 
 def _read_letter_span(span: str, rule: str, letters: Sequence[str], options: Sequence[str]) -> Extraction | None:
     clause = _first_clause(span)
-    found = list(dict.fromkeys(_letters_in(clause, rule)))
+    found = list(dict.fromkeys(_letters_in(clause)))
     if found:
         committed = "|".join(found)
         if len(found) > 1:
@@ -280,7 +290,7 @@ _REFUSAL = re.compile(
 )
 
 
-def _answer_only(text: str, answer_format: Format, letters: Sequence[str], options: Sequence[str]) -> Extraction | None:
+def _answer_only(text: str, answer_format: AnswerFormat, letters: Sequence[str], options: Sequence[str]) -> Extraction | None:
     reply = text.strip()
     if not reply or "\n" in reply.strip() and len(reply) > 80:
         return None
@@ -311,7 +321,7 @@ def _answer_only(text: str, answer_format: Format, letters: Sequence[str], optio
 
 def extract_answer(
     text: str,
-    answer_format: Format,
+    answer_format: AnswerFormat,
     letters: Sequence[str] = (),
     options: Sequence[str] = (),
     *,
@@ -342,21 +352,3 @@ def extract_answer(
     if _REFUSAL.search(cleaned):
         return Extraction(None, "refusal", "refusal")
     return Extraction(None, "no_answer", "truncated" if truncated else "none")
-
-
-# Back-compatible helpers: the committed answer or None.
-def parse_letter(text: str, letters: list[str], answer_only: bool = False) -> str | None:
-    return extract_answer(text, "mc", letters, answer_only=answer_only).answer
-
-
-def parse_number(text: str, answer_only: bool = False) -> str | None:
-    return extract_answer(text, "free", answer_only=answer_only).answer
-
-
-def parse_text(text: str, answer_only: bool = False) -> str | None:
-    return extract_answer(text, "text", answer_only=answer_only).answer
-
-
-def parse_answer(text: str, answer_format: str, letters: list[str], answer_only: bool = False) -> str | None:
-    fmt: Format = "mc" if answer_format == "mc" else "text" if answer_format == "text" else "free"
-    return extract_answer(text, fmt, letters, answer_only=answer_only).answer

@@ -56,9 +56,6 @@ class SampleView:
         return extract_answer(text, self.answer_format, self.letters, self.options,
                               answer_only=answer_only, truncated=truncated)
 
-    def parse(self, text: str, answer_only: bool = False) -> str | None:
-        return self.read(text, answer_only).answer
-
     @property
     def modulus(self) -> int | None:
         return int(self.builtin["modulus"]) if self.builtin else None

@@ -43,7 +43,7 @@ from inspect_ai.model import (
     ModelOutput,
 )
 
-from solvers.answers import Extraction, extract_answer
+from solvers.answers import Extraction, comparison_key, extract_answer
 from solvers.prompts import ANSWER_CUE, CONTINUE_REASONING, STOP_AND_ANSWER, AnswerFormat, forced_prefix
 
 Strategy = Literal["prefill", "instruction"]
@@ -131,11 +131,6 @@ class Forced:
     logprob_source: str = "none"  # prefill_position | committed_letter | not_located | none
     rereasoned: bool = False  # instruction fallback: the reply reasoned again before answering
 
-    @property
-    def key(self) -> str:
-        """Comparison key: the answer, or ``<outcome>`` for a reply that committed to none."""
-        return self.answer if self.answer is not None else f"<{self.outcome}>"
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
@@ -150,8 +145,8 @@ class Forced:
 
 
 def answer_key(forced: dict[str, Any]) -> str:
-    """``Forced.key`` for a stored record (records written before outcomes existed: unparseable)."""
-    return forced["answer"] if forced.get("answer") is not None else f"<{forced.get('outcome', 'no_answer')}>"
+    """The comparison key (``solvers.answers.comparison_key``) of a stored forced answer."""
+    return comparison_key(forced.get("answer"), forced.get("outcome"))
 
 
 def raw_letters_from_top(top: list[tuple[str, float]], letters: list[str]) -> dict[str, float]:
@@ -209,7 +204,7 @@ def committed_letter_logprobs(output: ModelOutput, letter: str, letters: list[st
     return letters_from_top([(t.token, t.logprob) for t in positions[chosen].top_logprobs or []], letters)
 
 
-def _rereasoned(written: str, answer_format: AnswerFormat) -> bool:
+def _rereasoned(written: str) -> bool:
     """Did an instruction-fallback reply reason before answering? Anything beyond the answer
     sentence (more than a short line before the cue) counts."""
     before = re.split(r"answer\s+is|answer:", written, maxsplit=1, flags=re.IGNORECASE)[0]
@@ -273,7 +268,7 @@ def read_forced(
     answer, outcome, rule = found.answer, found.outcome, found.rule
     if answer is None and strategy == "prefill" and logprobs:
         answer, outcome, rule = max(logprobs, key=lambda k: logprobs[k]), "stated", "logprob_argmax"
-    rereasoned = strategy == "instruction" and _rereasoned(written, answer_format)
+    rereasoned = strategy == "instruction" and _rereasoned(written)
     return Forced(answer, strategy, written, logprobs, outcome, rule, source, rereasoned)
 
 

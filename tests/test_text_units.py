@@ -16,7 +16,7 @@ from inspect_ai.model import (
 )
 
 from loaders.builtin import format_step, generate_items
-from solvers.answers import parse_letter, parse_number, parse_text
+from solvers.answers import extract_answer
 from solvers.context import spread
 from solvers.forcing import letter_logprobs
 from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text, parse_step
@@ -40,24 +40,24 @@ LETTERS = list("ABCDE")
     ],
 )
 def test_parse_letter(text: str, expected: str | None) -> None:
-    assert parse_letter(text, LETTERS) == expected
+    assert extract_answer(text, "mc", LETTERS).answer == expected
 
 
 def test_lone_letter_counts_only_in_an_answer_only_reply() -> None:
-    assert parse_letter("(B)", LETTERS, answer_only=True) == "B"
-    assert parse_letter("Option (B) mentions the river.", LETTERS, answer_only=True) is None
+    assert extract_answer("(B)", "mc", LETTERS, answer_only=True).answer == "B"
+    assert extract_answer("Option (B) mentions the river.", "mc", LETTERS, answer_only=True).answer is None
 
 
 def test_parse_number_prefers_the_number_after_answer_is() -> None:
-    assert parse_number("3 + 4 = 7, then 7 * 2 = 14. So the answer is $1,400.") == "1400"
-    assert parse_number("It is 2.50 dollars") is None  # no commitment: the last number is not taken
-    assert parse_number("2.50", answer_only=True) == "2.5"
-    assert parse_number("nothing numeric") is None
+    assert extract_answer("3 + 4 = 7, then 7 * 2 = 14. So the answer is $1,400.", "free").answer == "1400"
+    assert extract_answer("It is 2.50 dollars", "free").answer is None  # no commitment: no last-number rescue
+    assert extract_answer("2.50", "free", answer_only=True).answer == "2.5"
+    assert extract_answer("nothing numeric", "free").answer is None
 
 
 def test_parse_text_normalises_case_and_punctuation() -> None:
-    assert parse_text('So the answer is "Valid".\nMore text') == "valid"
-    assert parse_text("no cue here") is None
+    assert extract_answer('So the answer is "Valid".\nMore text', "text").answer == "valid"
+    assert extract_answer("no cue here", "text").answer is None
 
 
 def test_split_keeps_exact_offsets_and_flags_the_answer_sentence() -> None:
