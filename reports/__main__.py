@@ -15,6 +15,7 @@ import argparse
 import base64
 import html
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -50,15 +51,19 @@ from reports.tables import (
     metric_table,
     paired_comparisons,
     per_item_values,
-    read_logs,
+    read_headers,
     run_problems,
     run_table,
+    successful_logs,
 )
 
 
-def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRESHOLDS) -> dict[str, list[Path]]:
-    logs = read_logs(log_dir)  # refuses unusable input before anything is written
-    problems = [p.line() for p in run_problems(log_dir)]
+def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRESHOLDS) -> dict[str, list[Any]]:
+    """Write the report; returns the files written by kind, and under ``incomplete`` one line per
+    run that failed or lost samples."""
+    headers = read_headers(log_dir)  # refuses unusable input before anything is written
+    logs = successful_logs(headers)
+    problems = [p.line() for p in run_problems(headers)]
     warnings = method_warnings(logs)
     for line in problems:
         print(f"reports: NOT COMPLETE: {line}")
@@ -108,7 +113,7 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
     first_screen = profile_html(profile, outcomes) + comparisons_html(comparisons)
     (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, sections, problems, warnings,
                                           first_screen), encoding="utf-8")
-    return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"]}
+    return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"], "incomplete": problems}
 
 
 def _table_html(df: pd.DataFrame) -> str:
@@ -175,10 +180,10 @@ def main() -> None:
         written = build_report(args.log_dir, args.out, tuple(float(t) for t in args.thresholds.split(",")))
     except ReportError as error:
         raise SystemExit(f"reports: {error}") from None
+    incomplete = written.pop("incomplete")
     for kind, paths in written.items():
         print(f"{kind}: {len(paths)} file(s) in {args.out}")
     print(f"open {args.out / 'index.html'}")
-    incomplete = run_problems(args.log_dir)
     if incomplete:  # the report is written, but the exit status says not everything ran
         raise SystemExit(f"reports: {len(incomplete)} run(s) did not complete (listed at the top of the report)")
 

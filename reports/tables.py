@@ -119,9 +119,15 @@ class ReportError(ValueError):
 
 
 def read_logs(log_dir: str | Path) -> list[EvalLog]:
-    """The successful harness logs under ``log_dir``. A missing directory, one without Inspect logs,
-    one where no run succeeded, and any log of a task the harness does not define are refused
-    (``ReportError``): a report of another task's log would put numbers under the wrong headings."""
+    """The successful harness logs under ``log_dir`` (see ``read_headers``)."""
+    return successful_logs(read_headers(log_dir))
+
+
+def read_headers(log_dir: str | Path) -> list[EvalLog]:
+    """The headers of every harness log under ``log_dir``. A missing directory, one without
+    Inspect logs, one where no run succeeded, and any log of a task the harness does not define
+    are refused (``ReportError``): a report of another task's log would put numbers under the
+    wrong headings."""
     from reports.known_tasks import harness_tasks
 
     if not Path(log_dir).is_dir():
@@ -140,11 +146,15 @@ def read_logs(log_dir: str | Path) -> list[EvalLog]:
         if task_name(header) not in known:
             raise ReportError(f"{Path(header.location).name}: task {task_name(header)!r} is not one of the "
                               f"harness's tasks ({', '.join(known)}); give a directory of harness logs")
-    done = [info for info, header in zip(infos, headers) if header.status == "success" and header.results]
-    if not done:
+    if not any(h.status == "success" and h.results for h in headers):
         statuses = ", ".join(sorted({h.status for h in headers}))
         raise ReportError(f"no successful run under {log_dir} ({len(headers)} log(s), status {statuses})")
-    return [read_eval_log(info) for info in done]
+    return headers
+
+
+def successful_logs(headers: list[EvalLog]) -> list[EvalLog]:
+    """The full logs (samples included) of the runs that succeeded."""
+    return [read_eval_log(h.location) for h in headers if h.status == "success" and h.results]
 
 
 def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
@@ -207,12 +217,11 @@ class RunProblem:
         return f"{self.task} on {self.model}: {what}" + (f" ({self.error})" if self.error else "") + f" [{self.log}]"
 
 
-def run_problems(log_dir: str | Path) -> list[RunProblem]:
-    """Every run under ``log_dir`` that failed, was cancelled, or lost samples to errors: the
+def run_problems(headers: list[EvalLog]) -> list[RunProblem]:
+    """Every run among ``headers`` that failed, was cancelled, or lost samples to errors: the
     report lists them first, so a failure is never hidden by the runs that worked."""
     problems = []
-    for info in list_eval_logs(str(log_dir)):
-        header = read_eval_log(info, header_only=True)
+    for header in headers:
         total, scored = sample_counts(header)
         if header.status != "success" or scored < total:
             message = (header.error.message.strip().splitlines() or [""])[-1][:200] if header.error else ""

@@ -12,6 +12,7 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import model_roles
 
 from loaders.errors import UserInputError
+from solvers.hf_provider import active_model  # Inspect's private accessor, imported in that one module
 
 # Every model role a harness task reads (a role no task reads is a typo).
 HARNESS_ROLES = ("judge", "paraphraser", "perturber", "predictor")
@@ -64,8 +65,6 @@ def check_roles(used: Iterable[str], task: str) -> None:
 def context_window() -> tuple[int | None, Any]:
     """The active model's context length and tokenizer, where the harness can know them (HF
     models: their config and tokenizer); (None, None) elsewhere."""
-    from inspect_ai.model._model import active_model  # noqa: PLC0415 - same private accessor as hf_provider
-
     model = active_model()
     api: Any = getattr(model, "api", None)
     tokenizer, lm = getattr(api, "tokenizer", None), getattr(api, "model", None)

@@ -13,7 +13,7 @@ from loaders.errors import UserInputError
 from loaders.registry import load, to_memory_dataset
 from solvers.forcing import resolve_strategy
 from solvers.headlines import Headline
-from solvers.hf_provider import prepare_hf_provider
+from solvers.hf_provider import active_model, prepare_hf_provider
 from solvers.params import check_roles, fit_to_context, integer, one_of, optional_integer
 
 
@@ -47,8 +47,6 @@ TASK_VERSION = 2
 def check_forcing(forcing: str) -> str:
     """``-T forcing``: one of ``FORCING``, and possible for the model being evaluated (checked
     here, once, rather than failing every sample)."""
-    from inspect_ai.model._model import active_model  # noqa: PLC0415
-
     one_of("forcing", forcing, FORCING)
     model = active_model()
     if model is not None:
