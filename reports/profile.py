@@ -95,6 +95,24 @@ def _columns(long: pd.DataFrame) -> list[tuple[str, str]]:
     return list(dict.fromkeys((label, reading) for _, label, reading in ranked))
 
 
+def _profile_rows(long: pd.DataFrame, columns: list[tuple[str, str]]) -> list[tuple[str, str, list[tuple[str, str] | None]]]:
+    """(row, forcing, one cell per column: (value [lo, hi], n) or None where the row lacks it),
+    the content both renderings of the profile share."""
+    rows = []
+    for row, sub in long.groupby("row", sort=False):
+        by_label = sub.set_index("label")
+        cells: list[tuple[str, str] | None] = []
+        for label, _ in columns:
+            if label not in by_label.index:
+                cells.append(None)
+                continue
+            r = by_label.loc[label]
+            r = r.iloc[-1] if isinstance(r, pd.DataFrame) else r
+            cells.append((_cell(r.value, r.lower, r.upper), str(int(r.n)) if r.n == r.n else ""))
+        rows.append((str(row), "+".join(sorted({f for f in sub.forcing if f})), cells))
+    return rows
+
+
 def profile_markdown(long: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     """``profile.md``: the same table to paste into a paper or an issue."""
     if long.empty:
@@ -102,18 +120,9 @@ def profile_markdown(long: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     columns = _columns(long)
     lines = ["| model | forcing | " + " | ".join(label for label, _ in columns) + " | answers not stated |",
              "|---|---|" + "---|" * len(columns) + "---|"]
-    for row, sub in long.groupby("row", sort=False):
-        by_label = sub.set_index("label")
-        cells = []
-        for label, _ in columns:
-            if label in by_label.index:
-                r = by_label.loc[label]
-                r = r.iloc[-1] if isinstance(r, pd.DataFrame) else r
-                cells.append(f"{_cell(r.value, r.lower, r.upper)} (n={int(r.n) if r.n == r.n else '?'})")
-            else:
-                cells.append("")
-        forcing = "+".join(sorted({f for f in sub.forcing if f}))
-        lines.append(f"| {row} | {forcing} | " + " | ".join(cells) + f" | {_outcome_text(outcomes, row)} |")
+    for row, forcing, cells in _profile_rows(long, columns):
+        texts = ["" if cell is None else f"{cell[0]} (n={cell[1] or '?'})" for cell in cells]
+        lines.append(f"| {row} | {forcing} | " + " | ".join(texts) + f" | {_outcome_text(outcomes, row)} |")
     lines.append("")
     lines += [f"- **{label}**: {reading}" for label, reading in columns]
     return "\n".join(lines) + "\n"
@@ -127,6 +136,11 @@ def _outcome_text(outcomes: pd.DataFrame, row: str) -> str:
     return " · ".join(shown) if shown else "all stated"
 
 
+def _html_cell(value: str, n: str) -> str:
+    count = f"n = {n}" if n else ""
+    return f'<td title="{count}">{value}<br><small>{count}</small></td>'
+
+
 def profile_html(long: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     """The first screen: the profile table, n under each value, a reading of each column."""
     if long.empty:
@@ -134,20 +148,10 @@ def profile_html(long: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     columns = _columns(long)
     head = "".join(f'<th title="{html.escape(reading)}">{html.escape(label)}</th>' for label, reading in columns)
     body = []
-    for row, sub in long.groupby("row", sort=False):
-        by_label = sub.set_index("label")
-        cells = []
-        for label, _ in columns:
-            if label not in by_label.index:
-                cells.append("<td></td>")
-                continue
-            r = by_label.loc[label]
-            r = r.iloc[-1] if isinstance(r, pd.DataFrame) else r
-            n = f"n = {int(r.n)}" if r.n == r.n else ""
-            cells.append(f'<td title="{n}">{_cell(r.value, r.lower, r.upper)}<br><small>{n}</small></td>')
-        forcing = "+".join(sorted({f for f in sub.forcing if f}))
-        body.append(f"<tr><th>{html.escape(str(row))}</th><td>{html.escape(forcing)}</td>{''.join(cells)}"
-                    f"<td>{html.escape(_outcome_text(outcomes, str(row)))}</td></tr>")
+    for row, forcing, cells in _profile_rows(long, columns):
+        tds = "".join("<td></td>" if cell is None else _html_cell(*cell) for cell in cells)
+        body.append(f"<tr><th>{html.escape(row)}</th><td>{html.escape(forcing)}</td>{tds}"
+                    f"<td>{html.escape(_outcome_text(outcomes, row))}</td></tr>")
     readings = "".join(f"<li><b>{html.escape(label)}</b>: {html.escape(reading)}</li>" for label, reading in columns)
     return (f'<table class="t profile" id="profile"><thead><tr><th>model</th><th>forcing</th>{head}'
             f"<th>answers not stated</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
