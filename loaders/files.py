@@ -11,15 +11,17 @@ import yaml
 from loaders.errors import UserInputError
 
 
-def read_text(path: Path, what: str = "file") -> str:
-    """``path`` as UTF-8 text (a byte-order mark is accepted)."""
+def read_text(path: Path, what: str = "file", error: type[UserInputError] = UserInputError) -> str:
+    """``path`` as UTF-8 text (a byte-order mark, as Excel writes, is accepted); a missing file
+    or a non-UTF-8 byte (with its offset) is one ``error``."""
     if not path.is_file():
-        raise UserInputError(f"{what} {path}: no such file")
+        raise error(f"{what} {path}: no such file")
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserInputError(f"{path}: not UTF-8 (byte {error.start}); save it as UTF-8") from None
+    except UnicodeDecodeError as bad:
+        raise error(f"{path}: not UTF-8 (byte {bad.start}: {data[bad.start:bad.start + 1]!r}); "
+                    "save it as UTF-8") from None
 
 
 def load_yaml(path: Path, what: str = "YAML file") -> Any:

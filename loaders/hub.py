@@ -233,7 +233,7 @@ def _local_records(path: Path, name: str, subset: str | None) -> tuple[Records, 
             raise DatasetError(f"{path} is a folder; give the data file for {name}")
     if not path.exists():
         raise DatasetError(f"dataset file not found: {path}")
-    text = read_text(path, "dataset file")
+    text = read_text(path, "dataset file", DatasetError)
     stripped = text.lstrip()
     try:
         if stripped.startswith("{") and '"examples"' in stripped[:2000] and name == "bbh":

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.common import DatasetError, Question, check_options, letter_for
+from loaders.files import read_text
 from loaders.paths import user_path
 
 
@@ -63,17 +64,6 @@ def _row_to_question(row: dict[str, Any], where: str, name: str, index: int, ans
     )
 
 
-def _text(file: Path) -> str:
-    """The file as UTF-8 (a byte-order mark, as Excel writes, is accepted); a non-UTF-8 byte
-    is reported with its offset."""
-    data = file.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DatasetError(f"{file}: not UTF-8 (byte {error.start}: {data[error.start:error.start + 1]!r}); "
-                           "save it as UTF-8") from None
-
-
 def load_local(path: str | Path, answer_index: int | None = None) -> list[Question]:
     file = user_path(path)
     if not file.exists():
@@ -81,7 +71,7 @@ def load_local(path: str | Path, answer_index: int | None = None) -> list[Questi
     name = file.stem
     rows: list[tuple[str, dict[str, Any]]] = []
     if file.suffix == ".jsonl":
-        for number, line in enumerate(_text(file).splitlines(), start=1):
+        for number, line in enumerate(read_text(file, "dataset file", DatasetError).splitlines(), start=1):
             if not line.strip():
                 continue
             try:
@@ -92,7 +82,7 @@ def load_local(path: str | Path, answer_index: int | None = None) -> list[Questi
                 raise DatasetError(f"{file}:{number}: expected a JSON object, got {type(row).__name__}")
             rows.append((f"{file}:{number}", row))
     elif file.suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(_text(file), newline=""))
+        reader = csv.DictReader(io.StringIO(read_text(file, "dataset file", DatasetError), newline=""))
         for number, row in enumerate(reader, start=2):
             rows.append((f"{file}:{number}", dict(row)))
     else:

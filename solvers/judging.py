@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from loaders.errors import UserInputError
+from loaders.files import read_text
 from loaders.paths import user_path
 
 TEMPLATES_DIR = Path(__file__).parent / "judge_templates"
@@ -57,7 +58,7 @@ def load_template(spec: str | None, kind: JudgeKind) -> JudgeTemplate:
     if not file.exists():
         raise TemplateError(f"judge template {name!r}: no such file, and no shipped template of that name "
                             f"({', '.join(shipped_templates())})")
-    text = file.read_text(encoding="utf-8-sig")
+    text = read_text(file, "judge template", TemplateError)
     source = name if file == shipped else str(file)
     allowed, required = FIELDS[kind]
     try:
