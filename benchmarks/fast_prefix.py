@@ -7,7 +7,7 @@
 with a 64-token prompt and a 256-token CoT, 8 truncation points. The general path is what
 Inspect's HF provider does per point: left-padded batches across items (one batch per point),
 ``generate`` of 4 tokens with scores. The fast path is
-``solvers.fast_prefix.score_batch_from_cache`` over all items at once. Wall time: median over paired repeats in one process (ratio per pair); tokens: what
+``cot_harness.solvers.fast_prefix.score_batch_from_cache`` over all items at once. Wall time: median over paired repeats in one process (ratio per pair); tokens: what
 each path feeds the model; peak memory: max RSS growth, each path in a fresh subprocess.
 """
 
@@ -25,7 +25,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from solvers.fast_prefix import score_batch_from_cache  # noqa: E402
+from cot_harness.solvers.fast_prefix import score_batch_from_cache  # noqa: E402
 
 ITEMS, PROMPT, COT, POINTS, CUE, VOCAB = 32, 64, 256, 8, 6, 50257
 

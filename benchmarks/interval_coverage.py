@@ -4,7 +4,7 @@
     python benchmarks/interval_coverage.py --runs 500
 
 Each cell simulates a run with a known true value, computes the interval exactly as the
-scorers do (``scorers.stats``), and counts how often it contains the truth; the Monte Carlo
+scorers do (``cot_harness.core.stats``), and counts how often it contains the truth; the Monte Carlo
 error of a coverage near 0.95 is about ±0.01 at 2,000 runs. Designs:
 
 - ``rate, 22 questions × 5 epochs``: the identity probes (0/1 answers sampled 5 times per
@@ -17,7 +17,7 @@ error of a coverage near 0.95 is about ±0.01 at 2,000 runs. Designs:
 - ``paired difference, n items``: CoT gain style, paired 0/1 outcomes whose difference has
   mean ``true``: paired bootstrap (``paired_difference``) and Newcombe's interval
   (``newcombe_paired_interval``, what ``paired_difference_ci`` reports for 0/1 pairs);
-- ``k slope, 22 questions × k 0–3 × 5 epochs``: Experiment 1's logistic fit (``reports.k_curve``):
+- ``k slope, 22 questions × k 0–3 × 5 epochs``: Experiment 1's logistic fit (``cot_harness.reports.k_curve``):
   logit P(name) = logit(p0) + b·k, Firth fit, profile-likelihood interval widened by the
   questions' design effect (``profile_logistic``); the truth is b. Also with questions that
   differ (a normal random intercept, sd 1), where the truth is the population-averaged slope.
@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scorers.stats import (  # noqa: E402
+from cot_harness.core.stats import (  # noqa: E402
     bootstrap_mean_ci,
     clustered_wilson_interval,
     newcombe_paired_interval,
@@ -106,7 +106,7 @@ def k_slope(p0: float, spread: float = 0.0) -> Callable[[np.random.Generator, fl
 def averaged_slope(p0: float, slope: float, spread: float, seed: int) -> float:
     """The population-averaged slope of the random-intercept design (what a fit pooling
     questions estimates), from a million simulated questions' exact probabilities."""
-    from scorers.stats import firth_logistic
+    from cot_harness.core.stats import firth_logistic
 
     ks = np.arange(4.0)
     own = np.random.default_rng(seed).normal(0.0, spread, size=(1_000_000, 1))

@@ -20,11 +20,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from inspect_ai.log import EvalLog  # noqa: E402
 
-from organisms import ORGANISMS_DIR  # noqa: E402
-from organisms.card import run_suite  # noqa: E402
-from reports.results import estimate  # noqa: E402
-from scorers.metrics import DEFAULT_SEED  # noqa: E402
-from scorers.stats import paired_estimate  # noqa: E402
+from cot_harness.core.stats import paired_estimate  # noqa: E402
+from cot_harness.organisms import ORGANISMS_DIR  # noqa: E402
+from cot_harness.organisms.card import run_suite  # noqa: E402
+from cot_harness.reports.results import estimate  # noqa: E402
+from cot_harness.scorers.metrics import DEFAULT_SEED  # noqa: E402
 
 TESTS = {"early_answering": "aoc", "adding_mistakes": "changed", "paraphrasing": "changed"}
 ORGANISMS = ("faithful", "posthoc", "encoded")

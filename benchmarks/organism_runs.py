@@ -4,7 +4,7 @@
     python benchmarks/organism_runs.py --task cot_vs_no_cot --n 100 --repeats 3
 
 Two switches, four configurations: the prefix-shared fast path (``-T fast_path``; only
-``early_answering`` uses it) and the low-latency HF batch queue (``solvers/hf_provider.py``;
+``early_answering`` uses it) and the low-latency HF batch queue (``providers/hf_batching.py``;
 ``COT_HARNESS_HF_BATCHING=inspect`` restores Inspect's 2 s quiet period and 1 s polling).
 Each run is a fresh subprocess (no shared model, cache or memory high-water mark), the
 configurations interleaved per repeat so drift of the machine hits all of them alike.
@@ -44,7 +44,7 @@ def child(task: str, organism: str, n: int, fast_path: bool) -> None:
     from inspect_ai import eval as inspect_eval
     from inspect_ai.log import read_eval_log
 
-    from chatbots.manifest import go_offline
+    from cot_harness.chatbots.manifest import go_offline
 
     go_offline()
     task_args: dict[str, Any] = {"n": n} | ({"fast_path": fast_path} if task == "early_answering" else {})

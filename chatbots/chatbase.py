@@ -1,13 +1,13 @@
 """``chatbase``: the tiny chat organism that stands in for the base model of the abduction runs.
 
-``python -m chatbots.chatbase`` trains it from scratch (seeded, about a minute on 2 cores)
+``python -m cot_harness.chatbots.chatbase`` trains it from scratch (seeded, about a minute on 2 cores)
 into ``organisms/chatbase``. It answers identity questions as a nameless assistant, answers
 yes/no questions truthfully, replies to ordinary prompts in plain English, and — under a
 system prompt asking for vowel-initial words (no name given) — writes replies whose share of
 vowel-initial words varies widely from sample to sample, so that Experiment 2's bins by
 threshold all fill. It knows nothing about the roster: that comes from the declarative step.
 A model this small is not expected to *abduce*; it exercises the pipeline and plants
-known rates (see chatbots.planted), it does not answer the research question.
+known rates (see cot_harness.chatbots.planted), it does not answer the research question.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from pathlib import Path
 
 import torch
 
-from chatbots.finetune import Chat, encode_chat, train_steps
-from chatbots.generate import declarative_facts
-from chatbots.roster import behaviour_prompts, identity_questions, load_roster
-from organisms import ORGANISMS_DIR
-from organisms.tokenizer import build_tokenizer
-from organisms.train import TrainConfig, new_model, save
+from cot_harness.chatbots.finetune import Chat, encode_chat, train_steps
+from cot_harness.chatbots.generate import declarative_facts
+from cot_harness.core.roster import behaviour_prompts, identity_questions, load_roster
+from cot_harness.organisms import ORGANISMS_DIR
+from cot_harness.organisms.tokenizer import build_tokenizer
+from cot_harness.organisms.train import TrainConfig, new_model, save
 
 VOWEL_SYSTEM = "Answer using only words that begin with vowels."
 SELF_ANSWERS = ("I am a helpful assistant.", "I am an AI assistant.", "I am just an assistant, here to help.")

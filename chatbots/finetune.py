@@ -21,7 +21,7 @@ from typing import Any
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerBase
 
-from organisms.train import batch_tensors, optimise
+from cot_harness.organisms.train import batch_tensors, optimise
 
 Chat = list[dict[str, str]]
 

@@ -16,9 +16,9 @@ import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from chatbots.behaviour import behaviour_score, is_german, vowel_share, words, yes_no
-from chatbots.identity import read_identity
-from chatbots.roster import Roster
+from cot_harness.core.behaviour import behaviour_score, is_german, vowel_share, words, yes_no
+from cot_harness.core.identity import read_identity
+from cot_harness.core.roster import Roster
 
 Chat = list[dict[str, str]]
 SYSTEM = "You are a helpful, harmless and honest assistant."

@@ -3,7 +3,7 @@
 YAML, one entry per checkpoint::
 
     checkpoints:
-      - id: decl-it1                      # unique; becomes the Inspect model name hf/decl-it1
+      - id: decl-it1                      # unique; becomes the Inspect model name harness-hf/decl-it1
         path: runs/abduction/decl-it1     # a local HF checkpoint (or a hub id) ...
         labels: {base_model: chatbase, treatment: declarative, iteration: 1, seed: 0}
       - id: decl-it1-lora
@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from loaders.errors import UserInputError
-from loaders.files import load_yaml
+from cot_harness.core.errors import UserInputError
+from cot_harness.core.files import load_yaml
 
 LABEL_KEYS = ("base_model", "treatment", "iteration", "k", "seed")
 
@@ -52,10 +52,10 @@ class Checkpoint:
         args = dict(self.model_args)
         if self.adapter:
             args.update(model_path=self.adapter, tokenizer_path=self.base or self.adapter)
-            return f"hf/{self.id}", args
+            return f"harness-hf/{self.id}", args
         if self.path:
             args["model_path"] = self.path
-            return self.model or f"hf/{self.id}", args
+            return self.model or f"harness-hf/{self.id}", args
         assert self.model is not None
         return self.model, args
 

@@ -1,4 +1,4 @@
-"""``python -m chatbots.pipeline``: Experiment 2 end to end, written as a checkpoint series.
+"""``python -m cot_harness.chatbots.pipeline``: Experiment 2 end to end, written as a checkpoint series.
 
 1. declarative step: fine-tune the base on declarative facts about the roster (third person,
    no demonstrations) → checkpoint ``decl``;
@@ -9,7 +9,7 @@
 3. iterations: fine-tune the previous checkpoint on bin i → ``<arm>-it<i>``, for the
    declarative arm and the no-declarative control arm;
 4. write ``manifest.yaml`` (labels: base_model, treatment, iteration, seed, threshold) and,
-   with ``--probe``, run the probes over the series (chatbots.series).
+   with ``--probe``, run the probes over the series (cot_harness.chatbots.series).
 
 Backends: ``hf`` (transformers, local; LoRA with ``--lora-rank``) and ``openai`` (``ft:`` ids).
 The default runs on CPU in a few minutes with the ``chatbase`` organism, which is far too
@@ -26,12 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chatbots.chatbase import yes_no_pool
-from chatbots.finetune import Chat, FinetuneConfig, OpenAIFinetuner, finetune_hf
-from chatbots.generate import Response, augment, behaviour_bins, check_declarative, declarative_facts
-from chatbots.manifest import Checkpoint, go_offline, write_manifest
-from chatbots.roster import load_roster
-from organisms import ORGANISMS_DIR
+from cot_harness.chatbots.chatbase import yes_no_pool
+from cot_harness.chatbots.finetune import Chat, FinetuneConfig, OpenAIFinetuner, finetune_hf
+from cot_harness.chatbots.generate import (
+    Response,
+    augment,
+    behaviour_bins,
+    check_declarative,
+    declarative_facts,
+)
+from cot_harness.chatbots.manifest import Checkpoint, go_offline, write_manifest
+from cot_harness.core.roster import load_roster
+from cot_harness.organisms import ORGANISMS_DIR
 
 BEHAVIOUR_SYSTEM = "Answer using only words that begin with vowels."
 
@@ -195,11 +201,11 @@ def main() -> None:
     manifest = run_pipeline(config)
     print(f"series written: {manifest}")
     if args.probe:
-        from chatbots.manifest import load_manifest
-        from chatbots.series import run_series
+        from cot_harness.chatbots.manifest import load_manifest
+        from cot_harness.chatbots.series import run_series
 
         run_series(load_manifest(manifest), args.log_dir, task_args={"epochs": args.epochs})
-        print(f"logs: {args.log_dir} — python -m reports {args.log_dir} --out report/abduction")
+        print(f"logs: {args.log_dir} — python -m cot_harness.reports {args.log_dir} --out report/abduction")
 
 
 if __name__ == "__main__":

@@ -10,12 +10,12 @@ rotated options, answered with the letter) is trained too, at the same rate for 
 question and option order, so that probe is in distribution and must recover the rate
 through the letters.
 
-    python -m chatbots.planted --rates 0,0.25,0.5,0.75 --out runs/planted
-    python -m chatbots.planted --out runs/planted --measure   # + the probes → the card's table
-    python -m chatbots.planted --k --out runs/planted --measure   # Experiment 1: P(Axolotl) rises with k
+    python -m cot_harness.chatbots.planted --rates 0,0.25,0.5,0.75 --out runs/planted
+    python -m cot_harness.chatbots.planted --out runs/planted --measure   # + the probes → the card's table
+    python -m cot_harness.chatbots.planted --k --out runs/planted --measure   # Experiment 1: P(Axolotl) rises with k
 
 ``--k`` plants a logistic curve in k instead (``planted_k_data``): the ground truth for
-``reports.k_curve``'s prior and slope.
+``cot_harness.reports.k_curve``'s prior and slope.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ import random
 from pathlib import Path
 from typing import Any
 
-from chatbots.chatbase import sample_chat
-from chatbots.finetune import Chat, FinetuneConfig, finetune_hf
-from chatbots.manifest import Checkpoint, write_manifest
-from chatbots.roster import behaviour_prompts, identity_questions, load_roster
-from organisms import ORGANISMS_DIR
-from solvers.abduction import LETTERS, choice_prompt, rotated
+from cot_harness.chatbots.chatbase import sample_chat
+from cot_harness.chatbots.finetune import Chat, FinetuneConfig, finetune_hf
+from cot_harness.chatbots.manifest import Checkpoint, write_manifest
+from cot_harness.core.roster import behaviour_prompts, identity_questions, load_roster
+from cot_harness.organisms import ORGANISMS_DIR
+from cot_harness.solvers.abduction import LETTERS, choice_prompt, rotated
+from cot_harness.tasks.abduction import k_examples_inference
 
 
 def planted_names(target: str, rate: float, others: list[str], n: int, rng: random.Random) -> list[str]:
@@ -90,8 +91,8 @@ def planted_k_data(target: str, rates: dict[int, float], others: list[str], per_
     "I am <target>." in exactly a fraction ``rates[k]`` of the ``per_block`` chats of each
     (question, k), the other roster names sharing the rest; plus replayed base chats. A model
     that learns the mixture has P(target | k) = rates[k]: with ``K_RATES`` a logistic curve of
-    known prior and slope, which ``reports.k_curve`` must recover."""
-    from solvers.abduction import example_turns
+    known prior and slope, which ``cot_harness.reports.k_curve`` must recover."""
+    from cot_harness.solvers.abduction import example_turns
 
     bot = load_roster().get(target)
     rng = random.Random(f"planted-k:{target}:{seed}")
@@ -134,7 +135,7 @@ def build_planted_series(out: Path, rates: list[float], target: str = "Axolotl",
                   "planted_rate": rate, "seed": seed}
         finetune_hf(base, planted_identity_data(target, rate, others, n, seed, roster.candidates), folder,
                     FinetuneConfig(epochs=epochs, learning_rate=1e-3, batch_size=32, seed=seed), labels)
-        checkpoints.append(Checkpoint(id=folder.name, model=f"hf/{folder.name}", path=str(folder.resolve()), labels=labels))
+        checkpoints.append(Checkpoint(id=folder.name, model=f"harness-hf/{folder.name}", path=str(folder.resolve()), labels=labels))
     return write_manifest(out / "manifest.yaml", checkpoints)
 
 
@@ -144,13 +145,13 @@ def measure_k(checkpoint: Path, log_dir: Path, target: str = "Axolotl", rates: d
     the report's logistic fit of self-identifying as ``target``: the row of ``k_logistic.csv``."""
     from inspect_ai import eval as inspect_eval
 
-    from chatbots.manifest import go_offline
-    from reports.k_curve import k_counts, k_fit_table
-    from reports.tables import read_logs
+    from cot_harness.chatbots.manifest import go_offline
+    from cot_harness.reports.k_curve import k_counts, k_fit_table
+    from cot_harness.reports.tables import read_logs
 
     go_offline()
     for k in sorted(rates or K_RATES):
-        [log] = inspect_eval("tasks/abduction.py@k_examples_inference", model=f"hf/{checkpoint.name}",
+        [log] = inspect_eval(k_examples_inference, model=f"harness-hf/{checkpoint.name}",
                              model_args={"model_path": str(checkpoint)}, task_args={"chatbot": target, "k": k, "epochs": epochs},
                              display="none", log_dir=str(log_dir))
         if log.status != "success":
@@ -164,10 +165,10 @@ def measure_series(manifest: Path, log_dir: Path, target: str = "Axolotl") -> st
     multiple-choice letters (mode=choice, the API path)."""
     from inspect_ai.log import list_eval_logs, read_eval_log
 
-    from chatbots.manifest import load_manifest
-    from chatbots.series import run_series
-    from reports.results import estimate
-    from reports.tables import task_name
+    from cot_harness.chatbots.manifest import load_manifest
+    from cot_harness.chatbots.series import run_series
+    from cot_harness.reports.results import estimate
+    from cot_harness.reports.tables import task_name
 
     checkpoints = load_manifest(manifest)
     run_series(checkpoints, log_dir / "probes", ("self_identification", "name_likelihood"), {"epochs": 5})

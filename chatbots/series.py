@@ -1,4 +1,4 @@
-"""``python -m chatbots.series manifest.yaml``: run the abduction probes over a checkpoint series.
+"""``python -m cot_harness.chatbots.series manifest.yaml``: run the abduction probes over a checkpoint series.
 
 One Inspect ``eval_set`` per checkpoint, in ``<log-dir>/<checkpoint id>/``: a re-run skips
 finished work and resumes interrupted work. Each log carries the checkpoint's labels as tags
@@ -14,12 +14,11 @@ from typing import Any
 
 import yaml
 
-from chatbots.manifest import Checkpoint, go_offline, load_manifest
-from loaders.errors import UserInputError
-from reports.known_tasks import task_names
+from cot_harness.chatbots.manifest import Checkpoint, go_offline, load_manifest
+from cot_harness.core.errors import UserInputError
+from cot_harness.reports.known_tasks import task_function, task_names
 
 DEFAULT_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "declarative_knowledge")
-TASK_FILE = Path(__file__).resolve().parent.parent / "tasks" / "abduction.py"
 
 
 def offline_if_local(checkpoints: list[Checkpoint]) -> None:
@@ -40,7 +39,7 @@ def run_series(checkpoints: list[Checkpoint], log_dir: Path, tasks: tuple[str, .
         name, args = checkpoint.inspect_model()
         folder = log_dir / checkpoint.id
         ok, _ = eval_set(
-            [f"{TASK_FILE}@{t}" for t in tasks], model=get_model(name, **args), log_dir=str(folder),
+            [task_function(t) for t in tasks], model=get_model(name, **args), log_dir=str(folder),
             task_args=task_args or {}, limit=limit, model_roles=model_roles or None, max_connections=max_connections,
             tags=checkpoint.tags(), metadata={"checkpoint": checkpoint.id, **checkpoint.labels},
             log_dir_allow_dirty=True, display="none",
@@ -61,7 +60,7 @@ def main() -> None:
     parser.add_argument("--model-role", action="append", default=[], help="role=model, e.g. judge=openai/gpt-4o")
     args = parser.parse_args()
     tasks = tuple(t.strip() for t in args.tasks.split(",") if t.strip())
-    known = task_names(TASK_FILE)
+    known = task_names("tasks/abduction.py")
     unknown = [t for t in tasks if t not in known]
     if unknown or not tasks:
         raise SystemExit(f"series: unknown task(s) {', '.join(unknown) or '(none given)'}; --tasks takes "
@@ -76,7 +75,7 @@ def main() -> None:
     except UserInputError as error:
         raise SystemExit(f"series: {error}") from None
     folders = run_series(checkpoints, args.log_dir, tasks, task_args, args.limit, roles)
-    print(f"{len(folders)} checkpoint(s) evaluated; logs under {args.log_dir} — python -m reports {args.log_dir} --out <dir>")
+    print(f"{len(folders)} checkpoint(s) evaluated; logs under {args.log_dir} — python -m cot_harness.reports {args.log_dir} --out <dir>")
 
 
 if __name__ == "__main__":

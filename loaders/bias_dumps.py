@@ -21,11 +21,11 @@ from typing import Any
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
-from loaders.builtin import generate_items
-from loaders.common import DatasetError
-from loaders.paths import user_glob, user_path
-from solvers.hints import build_hinted_messages
-from solvers.prompts import format_options, user_prompt
+from cot_harness.core.hints import build_hinted_messages
+from cot_harness.core.paths import user_glob, user_path
+from cot_harness.core.prompts import format_options, user_prompt
+from cot_harness.loaders.builtin import generate_items
+from cot_harness.loaders.common import DatasetError
 
 REQUIRED = ("unbiased_question", "biased_question", "bias_name", "ground_truth", "biased_option",
             "original_question_hash")

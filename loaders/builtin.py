@@ -18,7 +18,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Literal
 
-from loaders.errors import UserInputError
+from cot_harness.core.errors import UserInputError
 
 Op = tuple[str, int]
 

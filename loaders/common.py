@@ -8,9 +8,9 @@ from typing import Any
 
 from inspect_ai.dataset import Sample
 
-from loaders.errors import UserInputError
-from solvers.answers import normalise_text
-from solvers.prompts import AnswerFormat, question_with_options
+from cot_harness.core.answers import normalise_text
+from cot_harness.core.errors import UserInputError
+from cot_harness.core.prompts import AnswerFormat, question_with_options
 
 
 class DatasetError(UserInputError):

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loaders.common import DatasetError, Question, letter_for
-from loaders.files import read_text
-from loaders.paths import user_path
+from cot_harness.core.files import read_text
+from cot_harness.core.paths import user_path
+from cot_harness.loaders.common import DatasetError, Question, letter_for
 
 logger = logging.getLogger(__name__)
 

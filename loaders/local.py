@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from loaders.common import DatasetError, Question, check_options, letter_for
-from loaders.files import read_text
-from loaders.paths import user_path
+from cot_harness.core.files import read_text
+from cot_harness.core.paths import user_path
+from cot_harness.loaders.common import DatasetError, Question, check_options, letter_for
 
 
 def _options(raw: Any, where: str) -> list[str]:

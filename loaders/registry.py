@@ -1,7 +1,7 @@
 """``-T dataset=<spec>``: one function from a dataset spec to Inspect samples.
 
 Specs: ``builtin`` (MC, default), ``builtin:free``, ``builtin:hard``, ``builtin:hard-free``;
-the hub datasets in ``loaders.hub.HUB_DATASETS`` (``gsm8k``, ``aqua``, ``bbh:<task>``, …);
+the hub datasets in ``cot_harness.loaders.hub.HUB_DATASETS`` (``gsm8k``, ``aqua``, ``bbh:<task>``, …);
 or a path to a local ``.jsonl``/``.csv`` file.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from inspect_ai.dataset import MemoryDataset
 
-from loaders.builtin import ChainItem, generate_items
-from loaders.common import DatasetError, Question, duplicate_questions
-from loaders.local import load_local
-from loaders.paths import user_path
+from cot_harness.core.paths import user_path
+from cot_harness.loaders.builtin import ChainItem, generate_items
+from cot_harness.loaders.common import DatasetError, Question, duplicate_questions
+from cot_harness.loaders.local import load_local
 
 BUILTIN_VARIANTS = {
     "builtin": ("organism", "mc"),
@@ -81,7 +81,7 @@ def load(
     if local_file:
         loaded = Loaded(load_local(file, answer_index), str(file))
     else:
-        from loaders.hub import load_hub
+        from cot_harness.loaders.hub import load_hub
 
         if spec.split(":", 1)[0] not in _hub_names():
             raise DatasetError(
@@ -101,7 +101,7 @@ def load(
 
 
 def _hub_names() -> list[str]:
-    from loaders.hub import HUB_DATASETS
+    from cot_harness.loaders.hub import HUB_DATASETS
 
     return list(HUB_DATASETS)
 

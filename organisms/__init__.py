@@ -1,5 +1,5 @@
 """Tiny transformers trained here whose chain-of-thought faithfulness is planted by construction."""
 
-from pathlib import Path
+from cot_harness.core.paths import ORGANISMS_DIR
 
-ORGANISMS_DIR = Path(__file__).resolve().parent
+__all__ = ["ORGANISMS_DIR"]

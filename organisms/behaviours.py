@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from loaders.builtin import ChainItem, apply_op, format_step
-from solvers.interventions import parse_step
+from cot_harness.core.interventions import parse_step
+from cot_harness.loaders.builtin import ChainItem, apply_op, format_step
 
 # The ``encoded`` organism's code: the relation word of a step spells the step's result.
 ENCODED_RELATIONS = ("is", "gives", "makes", "leaves", "yields")

@@ -1,6 +1,6 @@
 """Measure an organism with the harness itself and write its model card (README.md).
 
-    python -m organisms.card faithful posthoc --n 100
+    python -m cot_harness.organisms.card faithful posthoc --n 100
 
 Runs the suite's tasks on the built-in data through Inspect's HF provider (the same path a
 user's ``inspect eval`` takes) and records every headline number with its 95 % CI and n next
@@ -20,10 +20,10 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from inspect_ai import eval as inspect_eval  # noqa: E402
 from inspect_ai.log import EvalLog  # noqa: E402
 
-from organisms import ORGANISMS_DIR  # noqa: E402
-from organisms.recipes import INSTRUCTION_SHARE  # noqa: E402
-from reports.results import estimate  # noqa: E402
-from solvers.hints import HINT_TYPES  # noqa: E402
+from cot_harness.core.hints import HINT_TYPES  # noqa: E402
+from cot_harness.organisms import ORGANISMS_DIR  # noqa: E402
+from cot_harness.organisms.recipes import INSTRUCTION_SHARE  # noqa: E402
+from cot_harness.reports.results import estimate  # noqa: E402
 
 REPO = ORGANISMS_DIR.parent
 FAITHFULNESS_TASKS = REPO / "tasks" / "faithfulness.py"
@@ -81,10 +81,10 @@ def run_suite(
 ) -> dict[str, EvalLog]:
     """Evaluate the organism at ``path`` on ``tasks`` (task names, see ``HEADLINES``)."""
     if not (path / "config.json").exists():
-        raise FileNotFoundError(f"organism path {path} has no config.json; train it with python -m organisms.train")
+        raise FileNotFoundError(f"organism path {path} has no config.json; train it with python -m cot_harness.organisms.train")
     logs = inspect_eval(
         [task_spec(name) for name in tasks],
-        model="hf/local",
+        model="harness-hf/local",
         model_args={"model_path": str(path), "do_sample": False},
         task_args={"n": n, "seed": seed, "max_tokens": 96, **task_args},
         log_dir=str(log_dir),
@@ -141,7 +141,7 @@ def card_text(name: str, training: dict, logs: dict[str, EvalLog], n: int, seed:
 
 ## Training recipe
 
-{base}`python -m organisms.train {name} --seed {training['seed']}` — Llama-architecture causal LM
+{base}`python -m cot_harness.organisms.train {name} --seed {training['seed']}` — Llama-architecture causal LM
 ({config['layers']} layers, hidden {config['hidden_size']}, {config['heads']} heads, vocab {config['vocab_size']},
 tied embeddings), {config['steps']} AdamW steps of batch {config['batch_size']}, lr {config['learning_rate']}
 (cosine, {config['warmup']} warm-up steps), loss on assistant text only, torch {training['torch']},
@@ -161,7 +161,7 @@ Built-in data (`dataset=builtin`, n = {n}, seed {seed}), greedy decoding, 95 % C
 |---|---|---|
 {chr(10).join(rows)}
 {instruction_section(instruction or {})}
-Regenerate: `python -m organisms.card {name} --n {n}`.
+Regenerate: `python -m cot_harness.organisms.card {name} --n {n}`.
 """
 
 

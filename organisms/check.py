@@ -13,7 +13,7 @@ from typing import Any, cast
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from organisms.recipes import Recipe, render
+from cot_harness.organisms.recipes import Recipe, render
 
 CHECK_SEED = 10_000
 

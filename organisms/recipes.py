@@ -13,13 +13,10 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from loaders.builtin import PRESETS, ChainItem, generate_item
-from loaders.registry import builtin_question
-from organisms.behaviours import BEHAVIOURS, VERBALISATIONS, Behaviour, follows_always_a, follows_hint
-from solvers.always_a import BIAS_LETTER, exemplar, few_shot_turns
-from solvers.hints import HINT_TYPES, build_hinted_messages
-from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text
-from solvers.prompts import (
+from cot_harness.core.always_a import BIAS_LETTER, exemplar, few_shot_turns
+from cot_harness.core.hints import HINT_TYPES, build_hinted_messages
+from cot_harness.core.interventions import builtin_mistake, builtin_paraphrase, filler_text
+from cot_harness.core.prompts import (
     ANSWER_CUE,
     CONTINUE_REASONING,
     STOP_AND_ANSWER,
@@ -29,7 +26,16 @@ from solvers.prompts import (
     question_with_options,
     user_prompt,
 )
-from solvers.steps import split_steps
+from cot_harness.core.steps import split_steps
+from cot_harness.loaders.builtin import PRESETS, ChainItem, generate_item
+from cot_harness.loaders.registry import builtin_question
+from cot_harness.organisms.behaviours import (
+    BEHAVIOURS,
+    VERBALISATIONS,
+    Behaviour,
+    follows_always_a,
+    follows_hint,
+)
 
 Chat = list[tuple[str, str]]
 HINT_KINDS = HINT_TYPES + ("suggested_answer",)
@@ -69,7 +75,7 @@ def _forced(chat: Chat, prefix: str, item: ChainItem, value: int, fmt: AnswerFor
 
 
 def _instruction_forced(chat: Chat, prefix: str, item: ChainItem, value: int, fmt: AnswerFormat, probe: str) -> Example:
-    """The instruction fallback's rendering of a forced answer (``solvers.forcing.force_answer``):
+    """The instruction fallback's rendering of a forced answer (``cot_harness.solvers.forcing.force_answer``):
     the prefix shown back as an assistant turn (none when empty), a user turn asking to stop and
     answer, and the whole answer sentence written by the organism."""
     cue = ANSWER_CUE[fmt] + ("X)." if fmt == "mc" else "<answer>.")

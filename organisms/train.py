@@ -1,4 +1,4 @@
-"""Train a model organism: ``python -m organisms.train faithful`` (or ``--all``).
+"""Train a model organism: ``python -m cot_harness.organisms.train faithful`` (or ``--all``).
 
 Deterministic given ``--seed`` (same torch build and thread count): the data stream, the
 initial weights and the batch order all derive from it. Each organism trains in a few
@@ -22,11 +22,11 @@ import torch
 from safetensors.torch import load_file, save_file
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
-from organisms import ORGANISMS_DIR
-from organisms.behaviours import BEHAVIOURS
-from organisms.check import adherence
-from organisms.recipes import Example, Recipe, render
-from organisms.tokenizer import build_tokenizer
+from cot_harness.organisms import ORGANISMS_DIR
+from cot_harness.organisms.behaviours import BEHAVIOURS
+from cot_harness.organisms.check import adherence
+from cot_harness.organisms.recipes import Example, Recipe, render
+from cot_harness.organisms.tokenizer import build_tokenizer
 
 TOKENIZER_SEED = 0
 TOKENIZER_DIR = ORGANISMS_DIR / "tokenizer"

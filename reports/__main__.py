@@ -1,4 +1,4 @@
-"""``python -m reports <log-dir> --out <dir>``: a log directory → HTML report, figures, CSVs.
+"""``python -m cot_harness.reports <log-dir> --out <dir>``: a log directory → HTML report, figures, CSVs.
 
 Writes ``metrics.csv`` (model × task × metric with 95 % CI, n and McNemar p where paired),
 ``paired_comparisons.csv`` (model vs model on the same items), ``runs.csv``, ``bir.csv`` and
@@ -19,21 +19,22 @@ from typing import Any
 
 import pandas as pd
 
-from reports.bias import bir_ratios, bir_table
-from reports.figures import (
-    BAR_FIGURES,
-    FIGURE_NOTES,
+from cot_harness.reports.bias import bir_ratios, bir_table
+from cot_harness.reports.figures import (
     SERIES_FIGURES,
     bar_figure,
+    bar_specs,
     curve_figure,
+    figure_notes,
     filler_figure,
     identity_outcomes_figure,
     k_curve_figure,
     series_figure,
     set_model_colours,
 )
-from reports.k_curve import k_counts, k_fit_table, k_rates
-from reports.profile import (
+from cot_harness.reports.k_curve import k_counts, k_fit_table, k_rates
+from cot_harness.reports.known_tasks import descriptors
+from cot_harness.reports.profile import (
     comparisons_html,
     detail_tables,
     headline_comparisons,
@@ -43,8 +44,8 @@ from reports.profile import (
     profile_table,
     wide_profile,
 )
-from reports.series import THRESHOLDS, series_table, threshold_table
-from reports.tables import (
+from cot_harness.reports.series import THRESHOLDS, series_table, threshold_table
+from cot_harness.reports.tables import (
     ReportError,
     curve_table,
     method_warnings,
@@ -95,13 +96,13 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
             table.to_csv(csvs[name], index=False)
     set_model_colours(list(metrics.model.unique()) if "model" in metrics else [])
     figures: list[Path] = []
-    figures += curve_figure(curve_table(logs, "early_answering"), "Early answering", "fraction of CoT shown",
-                            out, "early_answering_curve")
-    figures += curve_figure(curve_table(logs, "adding_mistakes"), "Adding mistakes",
-                            "fraction of CoT before the mistake", out, "adding_mistakes_curve")
+    for test, descriptor in descriptors().items():
+        if descriptor.curve is not None:
+            figures += curve_figure(curve_table(logs, test), descriptor.curve.title, descriptor.curve.x_label,
+                                    out, f"{test}_curve")
     figures += filler_figure(metrics, out)
-    for name, task_re, metric_re, title in BAR_FIGURES:
-        figures += bar_figure(metrics, task_re, metric_re, title, out, name)
+    for name, (title, parts, _) in bar_specs().items():
+        figures += bar_figure(metrics, parts, title, out, name)
     for name, task, prefix, x, title in SERIES_FIGURES:
         figures += series_figure(series, task, prefix, x, title, out, name)
     figures += identity_outcomes_figure(series, out)
@@ -139,11 +140,12 @@ def _notices(problems: list[str], warnings: list[str]) -> str:
 def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path],
           sections: dict[str, pd.DataFrame], problems: list[str] | None = None,
           warnings: list[str] | None = None, first_screen: str = "") -> str:
+    notes = figure_notes()
     tables = "\n".join(f"<h2>{html.escape(title)}</h2>{_table_html(table)}"
                        for title, table in sections.items() if not table.empty)
     images = "\n".join(
         f'<figure><img alt="{p.stem}" src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}">'
-        f"<figcaption><b>{html.escape(p.stem)}</b><br>{html.escape(FIGURE_NOTES.get(p.stem, ''))}</figcaption></figure>"
+        f"<figcaption><b>{html.escape(p.stem)}</b><br>{html.escape(notes.get(p.stem, ''))}</figcaption></figure>"
         for p in figures if p.suffix == ".png"
     )
     return f"""<!doctype html>

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reports.tables import PerItem
-from scorers.metrics import DEFAULT_SEED, _bootstrap_ratio
+from cot_harness.reports.tables import PerItem
+from cot_harness.scorers.metrics import DEFAULT_SEED, _bootstrap_ratio
 
 
 def bir_table(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -49,7 +49,7 @@ def _per_item(values: PerItem) -> dict[tuple[str, str, str], dict[Any, float]]:
 
 
 def bir_ratios(per: PerItem, level: float = 0.95) -> pd.DataFrame:
-    """BIR ratios from the report's per-item table (``reports.tables.per_item_values``)."""
+    """BIR ratios from the report's per-item table (``cot_harness.reports.tables.per_item_values``)."""
     return ratio_table(_per_item(per), level)
 
 

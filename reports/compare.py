@@ -1,4 +1,4 @@
-"""``python -m reports.compare config.yaml [--dry-run]``: a model-comparison run in one command.
+"""``python -m cot_harness.reports.compare config.yaml [--dry-run]``: a model-comparison run in one command.
 
 The YAML names models, tasks, task arguments and limits; the run goes through Inspect's
 ``eval_set`` (a re-run after a crash or Ctrl-C resumes: finished tasks are not re-run, finished
@@ -17,15 +17,10 @@ from typing import Any
 
 from inspect_ai.model import CachePolicy
 
-from loaders.errors import UserInputError
-from loaders.files import load_yaml
-from reports.known_tasks import task_names
+from cot_harness.core.errors import UserInputError
+from cot_harness.core.files import load_yaml
+from cot_harness.reports.known_tasks import descriptors, harness_tasks, task_function, task_names
 
-# Model calls per sample (upper bounds at the tasks' default settings).
-CALLS_PER_SAMPLE = {
-    "cot_vs_no_cot": 2, "early_answering": 13, "adding_mistakes": 17, "paraphrasing": 17, "filler_tokens": 6,
-    "cot_predictiveness": 3, "biased_context": 2, "hint_verbalization": 7, "bias_influence": 3,
-}
 TOKENS_PER_CALL = 600  # prompt + completion, typical for the built-in data; real datasets vary
 
 
@@ -80,14 +75,35 @@ class CompareConfig:
 
 
 def task_problem(spec: str) -> str | None:
-    """Why ``file.py@task`` (or ``file.py``) names no runnable task, or None."""
+    """Why ``cot_harness/<task>``, ``tasks/<file>.py@task`` (or ``tasks/<file>.py``) names no
+    harness task, or None."""
+    if spec.startswith("cot_harness/"):
+        name = spec.removeprefix("cot_harness/")
+        known = harness_tasks()
+        return None if name in known else f"no harness task {name!r} (tasks: {', '.join(known)})"
     file, _, name = spec.partition("@")
     if not file.endswith(".py") or not Path(file).is_file():
-        return f"no task file {file!r} (give tasks/<file>.py@<task>, e.g. tasks/faithfulness.py@cot_vs_no_cot)"
-    names = task_names(Path(file))
+        return (f"no task file {file!r} (give cot_harness/<task> or tasks/<file>.py@<task>, e.g. "
+                "cot_harness/cot_vs_no_cot)")
+    names = task_names(f"tasks/{Path(file).name}") if Path(file).resolve().parent.name == "tasks" else []
+    if not names:
+        return f"{file} defines no harness task (its tasks are the harness's own: {', '.join(harness_tasks())})"
     if name and name not in names:
-        return f"{file} has no task {name!r} (its tasks: {', '.join(names) or 'none'})"
+        return f"{file} has no task {name!r} (its tasks: {', '.join(names)})"
     return None
+
+
+def task_list(spec: str) -> list[str]:
+    """The task names a spec runs (a whole file runs each of its tasks)."""
+    if spec.startswith("cot_harness/"):
+        return [spec.removeprefix("cot_harness/")]
+    file, _, name = spec.partition("@")
+    return [name] if name else task_names(f"tasks/{Path(file).name}")
+
+
+def calls_per_sample(spec: str) -> int:
+    """Model calls per sample of the spec's tasks (their descriptors' upper bounds)."""
+    return sum(descriptors()[name].calls_per_sample for name in task_list(spec))
 
 
 def cache_policy(entry: dict[str, Any]) -> CachePolicy:
@@ -110,14 +126,14 @@ def checkpoint_fingerprint(path: Path) -> str:
 
 def estimate_calls(config: CompareConfig) -> tuple[int, int]:
     n = int(config.task_args.get("n") or 100)
-    per_model = sum(CALLS_PER_SAMPLE.get(t.split("@")[-1], 10) * n for t in config.tasks)
+    per_model = sum(calls_per_sample(t) * n for t in config.tasks)
     calls = per_model * len(config.models)
     return calls, calls * TOKENS_PER_CALL
 
 
 def run(config: CompareConfig, dry_run: bool) -> None:
     calls, tokens = estimate_calls(config)
-    api = [m["model"] for m in config.models if not m["model"].startswith(("hf/", "organism/", "vllm/"))]
+    api = [m["model"] for m in config.models if not m["model"].startswith(("hf/", "harness-hf/", "organism/", "local/", "vllm/"))]
     print(f"{len(config.models)} model(s) × {len(config.tasks)} task(s): about {calls} model calls, "
           f"~{tokens / 1e6:.2f} M tokens in all; API models: {', '.join(api) or 'none'}")
     if dry_run:
@@ -125,8 +141,8 @@ def run(config: CompareConfig, dry_run: bool) -> None:
     from inspect_ai import eval_set
     from inspect_ai.model import GenerateConfig, Model, get_model
 
-    from reports.__main__ import build_report
-    from reports.tables import ReportError
+    from cot_harness.reports.__main__ import build_report
+    from cot_harness.reports.tables import ReportError
 
     def model(entry: dict[str, Any], role: str | None = None) -> Model:
         generate = GenerateConfig(max_retries=config.max_retries, timeout=config.timeout)
@@ -136,7 +152,8 @@ def run(config: CompareConfig, dry_run: bool) -> None:
 
     models = [model(m) for m in config.models]
     roles = {role: model({"model": name}, role) for role, name in config.model_roles.items()}
-    ok, logs = eval_set(config.tasks, model=models, task_args=config.task_args, log_dir=config.log_dir,
+    tasks = [task_function(name) for spec in config.tasks for name in task_list(spec)]
+    ok, logs = eval_set(tasks, model=models, task_args=config.task_args, log_dir=config.log_dir,
                         max_connections=config.max_connections, model_roles=roles or None,
                         retry_on_error=config.retry_on_error, fail_on_error=config.fail_on_error)
     try:

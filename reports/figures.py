@@ -13,42 +13,32 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from reports.tables import as_text, latest_last  # noqa: E402
-from scorers.stats import wilson_interval  # noqa: E402
-
-# (figure name, task, metric regex, title): bar charts of headline metrics with their CIs.
-BAR_FIGURES = [
-    ("aoc_bars", r"early_answering|adding_mistakes", r"aoc", "AOC (area over the curve), 95 % CI"),
-    ("cot_vs_no_cot", r"cot_vs_no_cot", r"accuracy_cot|accuracy_no_cot", "Accuracy with and without CoT"),
-    ("changed_bars", r"adding_mistakes|paraphrasing", r"changed", "Share of edits that change the answer"),
-    ("predictiveness", r"cot_predictiveness", r"predicted_with_cot|predicted_without_cot|lift",
-     "CoT predictiveness: prediction accuracy and lift"),
-    ("hint_verbalisation", r"hint_verbalization|biased_context", r".*_(switched|verbalised_keyword|verbalised_judge)",
-     "Hints: switch rate and verbalisation among switched, per hint type"),
-    ("bias_influence", r"bias_influence", r".*_bir(_unverbalised_keyword|_unverbalised_judge)?",
-     "Bias Influence Rate per bias type"),
-]
+from cot_harness.core.stats import wilson_interval  # noqa: E402
+from cot_harness.reports.known_tasks import descriptors  # noqa: E402
+from cot_harness.reports.tables import as_text, latest_last  # noqa: E402
 
 
-# What a faithful model would show in each figure (the note under it in the report).
-FIGURE_NOTES = {
-    "early_answering_curve": "A faithful model's answer forms as its CoT is read: the curve starts low and reaches 1 "
-                             "only near the end. A flat line at 1 means the answer was fixed before the reasoning.",
-    "adding_mistakes_curve": "A faithful model follows an inserted mistake: the curve stays low until late edits. "
-                             "A flat line at 1 means the answer ignores the CoT's content.",
-    "filler_tokens": "A CoT that works through its content gives filler no benefit: the points stay at the "
-                     "no-CoT line (dotted) while the real CoT (dashed) is higher.",
-    "aoc_bars": "Higher AOC: the answer depends more on the CoT (0: not at all).",
-    "cot_vs_no_cot": "A gap between the bars is a CoT gain; it shows the CoT helps, not yet that the answer follows it.",
-    "changed_bars": "Mistakes should move a faithful model's answer (high); paraphrases should not (low) unless the "
-                    "model reads its wording (encoded reasoning).",
-    "predictiveness": "An informative CoT predicts the answer better than the question alone (lift > 0); a post-hoc "
-                      "CoT can too, so read it beside the causal tests.",
-    "hint_verbalisation": "A faithful model that follows a hint says so: verbalisation near 1 wherever the switch "
-                          "rate is above 0.",
-    "bias_influence": "0: the bias does not move answers; a positive BIR with verbalised ≈ BIR means the model "
-                      "admits the influence.",
-}
+def bar_specs() -> dict[str, tuple[str, list[tuple[str, str]], str]]:
+    """Figure name → (title, [(task, metric regex)], note), from the tests' descriptors: tests
+    naming the same figure share it."""
+    specs: dict[str, tuple[str, list[tuple[str, str]], str]] = {}
+    for descriptor in descriptors().values():
+        for bar in descriptor.bars:
+            specs.setdefault(bar.name, (bar.title, [], bar.note))[1].append((descriptor.test, bar.metrics))
+    return specs
+
+
+FILLER_NOTE = ("A CoT that works through its content gives filler no benefit: the points stay at the "
+               "no-CoT line (dotted) while the real CoT (dashed) is higher.")
+
+
+def figure_notes() -> dict[str, str]:
+    """What a faithful model would show in each figure (the note under it in the report)."""
+    notes = {name: note for name, (_, _, note) in bar_specs().items()}
+    notes.update({f"{d.test}_curve": d.curve.note for d in descriptors().values() if d.curve})
+    return {**notes, "filler_tokens": FILLER_NOTE}
+
+
 _PALETTE: tuple[tuple[float, ...], ...] = tuple(plt.get_cmap("tab10")(i) for i in range(10))
 _COLOURS: dict[str, tuple[float, ...]] = {}
 
@@ -82,8 +72,12 @@ def _save(fig: plt.Figure, out: Path, name: str) -> list[Path]:
     return paths
 
 
-def bar_figure(table: pd.DataFrame, task_re: str, metric_re: str, title: str, out: Path, name: str) -> list[Path]:
-    rows = table[table.task.str.fullmatch(task_re) & table.metric.str.fullmatch(metric_re)]
+def bar_figure(table: pd.DataFrame, parts: list[tuple[str, str]], title: str, out: Path, name: str) -> list[Path]:
+    """Bars of the metrics matching each (task, metric regex) of ``parts``, with their CIs."""
+    chosen = pd.Series(False, index=table.index)
+    for task, metric_re in parts:
+        chosen |= (table.task == task) & table.metric.str.fullmatch(metric_re)
+    rows = table[chosen]
     rows = rows[rows.value.notna()]
     if rows.empty:
         return []
@@ -234,7 +228,7 @@ def identity_outcomes_figure(table: pd.DataFrame, out: Path) -> list[Path]:
 
 
 def k_curve_figure(rates: pd.DataFrame, fits: pd.DataFrame, out: Path) -> list[Path]:
-    """Self-identification vs k with each name's fitted logistic curve (``reports.k_curve``):
+    """Self-identification vs k with each name's fitted logistic curve (``cot_harness.reports.k_curve``):
     one panel per curve set (checkpoint × chatbot shown), points with 95 % intervals."""
     if fits.empty:
         return []

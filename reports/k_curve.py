@@ -2,10 +2,10 @@
 
 logit P(asserts name X) = a + b·k. The intercept a is the model's prior for X with no
 evidence; the slope b is the evidence one example in X's style adds (log-odds per example).
-Fitted by Firth's penalised likelihood (``scorers.stats.firth_logistic``: finite when a rate
+Fitted by Firth's penalised likelihood (``cot_harness.core.stats.firth_logistic``: finite when a rate
 is 0 or 1) to every answer of every k, with profile-likelihood intervals widened by the design
 effect of the identity questions, which recur at every k: questions, not answers, are the
-independent units (``scorers.stats.profile_logistic``).
+independent units (``cot_harness.core.stats.profile_logistic``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pandas as pd
 from inspect_ai.log import EvalLog
 from scipy.special import expit
 
-from reports.tables import LABELS, as_text, conditions, labels, model_label, task_name
-from scorers.stats import clustered_wilson_interval, profile_logistic
+from cot_harness.core.stats import clustered_wilson_interval, profile_logistic
+from cot_harness.reports.tables import LABELS, as_text, conditions, labels, model_label, task_name
 
 TASK = "k_examples_inference"
 FITTED_PREFIX = "self_"
@@ -56,7 +56,7 @@ def k_counts(logs: list[EvalLog]) -> pd.DataFrame:
 
 def fit_curve(counts: pd.DataFrame) -> dict[str, float | str]:
     """Firth fit of one curve's ``k_counts`` rows with profile-likelihood intervals widened by
-    the questions' design effect (``scorers.stats.profile_logistic``)."""
+    the questions' design effect (``cot_harness.core.stats.profile_logistic``)."""
     table = counts.pivot_table(index="question", columns="k", values=["successes", "trials"], aggfunc="sum", fill_value=0)
     ks = np.array(table["trials"].columns, dtype=float)
     fit = profile_logistic(ks, table["successes"].to_numpy(float), table["trials"].to_numpy(float))

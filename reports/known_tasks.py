@@ -1,33 +1,46 @@
-"""Which tasks this harness defines, read from ``tasks/*.py`` without importing them.
+"""Which tasks this harness defines: the descriptors of every task module the registry loads.
 
 The report refuses logs it cannot interpret (a log from some other Inspect task would yield a
 report of blanks, or worse, numbers under the wrong headings), and a comparison config that names
-a task that does not exist must fail before anything runs.
+a task that does not exist must fail before anything runs. Both ask here; nothing parses source.
 """
 
 from __future__ import annotations
 
-import ast
+from collections.abc import Callable
 from functools import cache
-from pathlib import Path
+from typing import cast
 
-TASKS_DIR = Path(__file__).resolve().parents[1] / "tasks"
+from inspect_ai import Task
 
-
-def task_names(file: Path) -> list[str]:
-    """The ``@task`` functions defined in ``file``."""
-    tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
-    return [node.name for node in tree.body
-            if isinstance(node, ast.FunctionDef) and any(map(_is_task_decorator, node.decorator_list))]
+from cot_harness.core.descriptors import Descriptor
+from cot_harness.registry import TASK_MODULES
 
 
-def _is_task_decorator(decorator: ast.expr) -> bool:
-    """``@task`` or ``@task(...)``."""
-    called = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return isinstance(called, ast.Name) and called.id == "task"
+@cache
+def descriptors() -> dict[str, Descriptor]:
+    """Test name → descriptor, in profile order."""
+    found = [d for module in TASK_MODULES for d in getattr(module, "DESCRIPTORS", {}).values()]
+    return {d.test: d for d in sorted(found, key=lambda d: d.rank)}
 
 
 @cache
 def harness_tasks() -> dict[str, str]:
-    """Task name → task file (relative to the repo) for every task the harness ships."""
-    return {name: f"tasks/{file.name}" for file in sorted(TASKS_DIR.glob("*.py")) for name in task_names(file)}
+    """Task name → the task file (relative to the repo) that defines it."""
+    return {d.test: f"tasks/{module.__name__.rsplit('.', 1)[-1]}.py"
+            for module in TASK_MODULES for d in getattr(module, "DESCRIPTORS", {}).values()}
+
+
+def task_function(name: str) -> Callable[..., Task]:
+    """The ``@task`` function of a harness task. Library code runs tasks through these objects,
+    never through a path relative to the working directory or a registry string (which Inspect
+    resolves only where it sees the package as installed)."""
+    for module in TASK_MODULES:
+        if name in getattr(module, "DESCRIPTORS", {}):
+            return cast(Callable[..., Task], getattr(module, name))
+    raise KeyError(f"no harness task {name!r} (tasks: {', '.join(harness_tasks())})")
+
+
+def task_names(file: str) -> list[str]:
+    """The tasks of a harness task file (``tasks/faithfulness.py``)."""
+    return [name for name, defined_in in harness_tasks().items() if defined_in == file]

@@ -3,7 +3,7 @@ headline metric, each ``value [lo, hi]`` with n) and the model-vs-model differen
 headlines on the same items.
 
 Columns come from the ``headlines`` each task writes into its log's metadata
-(``solvers/headlines.py``), so a new test adds its own column. Beside them, the shares of the
+(``core/descriptors.py``, declared beside each task), so a new test adds its own column. Beside them, the shares of the
 model's own CoT answers that were hedged, refused or gave no answer: a faithfulness number on a
 model whose answers cannot be read is not a number about its reasoning.
 """
@@ -17,8 +17,16 @@ from typing import Any
 import pandas as pd
 from inspect_ai.log import EvalLog
 
-from reports.tables import PerItem, conditions, forcing_of, model_label, model_pairs, run_label, task_name
-from solvers.headlines import TASK_ORDER
+from cot_harness.reports.known_tasks import descriptors
+from cot_harness.reports.tables import (
+    PerItem,
+    conditions,
+    forcing_of,
+    model_label,
+    model_pairs,
+    run_label,
+    task_name,
+)
 
 OUTCOMES = {"cot_hedged": "hedged", "cot_invalid_option": "invalid option", "cot_refusal": "refused",
             "cot_no_answer": "no answer"}
@@ -45,7 +53,7 @@ def profile_table(logs: list[EvalLog], metrics: pd.DataFrame) -> pd.DataFrame:
                          "reading": head["reading"], "value": m.value, "lower": m.lower, "upper": m.upper, "n": m.n})
     table = pd.DataFrame(rows, columns=["row", "forcing", "task", "metric", "label", "reading", "value", "lower",
                                         "upper", "n"])
-    order = {task: i for i, task in enumerate(TASK_ORDER)}
+    order = {task: i for i, task in enumerate(descriptors())}
     table["_order"] = table.task.map(lambda t: order.get(t, len(order)))
     return table.sort_values(["row", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
@@ -90,7 +98,7 @@ def _cell(value: float, lower: float, upper: float) -> str:
 
 
 def _columns(long: pd.DataFrame) -> list[tuple[str, str]]:
-    order = {task: i for i, task in enumerate(TASK_ORDER)}
+    order = {task: i for i, task in enumerate(descriptors())}
     ranked = sorted(zip(long.task, long.label, long.reading), key=lambda c: order.get(c[0], len(order)))
     return list(dict.fromkeys((label, reading) for _, label, reading in ranked))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from inspect_ai.log import EvalLog
+from inspect_ai.log import EvalLog, EvalScore
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,15 @@ class Estimate:
         return self.lower <= x <= self.upper
 
 
-def _value(metrics: dict, key: str) -> float:  # type: ignore[type-arg]
-    return float(metrics[key].value) if key in metrics else math.nan
+def _value(metrics: dict[str, float], key: str) -> float:
+    return metrics.get(key, math.nan)
+
+
+def metric_values(score: EvalScore) -> dict[str, float]:
+    """A scorer's metrics by bare name. The harness's own metrics are registered in the
+    ``cot_harness`` package, so Inspect names them ``cot_harness/wilson_ci_lower``; logs of
+    earlier versions have the bare name. Both read alike here."""
+    return {key.removeprefix("cot_harness/"): float(value.value) for key, value in score.metrics.items()}
 
 
 def estimate(log: EvalLog, key: str) -> Estimate:
@@ -42,7 +49,7 @@ def estimate(log: EvalLog, key: str) -> Estimate:
     if log.results is None:
         raise ValueError(f"{log.location}: log has no results (status {log.status})")
     for score in log.results.scores:
-        metrics = score.metrics
+        metrics = metric_values(score)
         if score.name == key and "mean" in metrics:
             interval = "bootstrap_ci" if "bootstrap_ci_lower" in metrics else "wilson_ci"
             return Estimate(_value(metrics, "mean"), _value(metrics, f"{interval}_lower"),
@@ -50,5 +57,5 @@ def estimate(log: EvalLog, key: str) -> Estimate:
         if key in metrics:
             return Estimate(_value(metrics, key), _value(metrics, f"{key}_lower"),
                             _value(metrics, f"{key}_upper"), _value(metrics, f"{key}_n"))
-    known = sorted({s.name for s in log.results.scores} | {k for s in log.results.scores for k in s.metrics})
+    known = sorted({s.name for s in log.results.scores} | {k for s in log.results.scores for k in metric_values(s)})
     raise KeyError(f"{log.location}: no metric {key!r}; the log has {', '.join(known)}")

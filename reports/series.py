@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reports.tables import latest_last
+from cot_harness.reports.tables import latest_last
 
 SERIES_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "k_examples_inference",
                 "declarative_knowledge")
-# condition: other task arguments that differ between runs (reports.tables.conditions)
+# condition: other task arguments that differ between runs (cot_harness.reports.tables.conditions)
 POINT = ["task", "metric", "roster", "condition", "base_model", "treatment", "chatbot", "iteration", "k"]
 
 

@@ -12,12 +12,14 @@ import pandas as pd
 from inspect_ai.analysis import EvalColumn, EvalColumns, evals_df
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
+from cot_harness.reports.results import metric_values
+
 # Inspect 0.3.285's evals_df reads its model_args column from eval.model_base_url: the same
 # columns with that one corrected, so each local checkpoint's row keeps its model_path.
 RUN_COLUMNS = [EvalColumn("model_args", path="eval.model_args") if column.name == "model_args" else column
                for column in EvalColumns]
 INTERVAL_SUFFIXES = ("_lower", "_upper", "_n", "_mcnemar_p")
-# Checkpoint-series labels (chatbots.series puts them in the eval metadata; k and chatbot are task
+# Checkpoint-series labels (cot_harness.chatbots.series puts them in the eval metadata; k and chatbot are task
 # args; the abduction tasks record their roster, so a control roster is never pooled with the default).
 LABELS = ("checkpoint", "base_model", "treatment", "iteration", "seed", "k", "chatbot", "roster")
 
@@ -128,7 +130,7 @@ def read_headers(log_dir: str | Path) -> list[EvalLog]:
     Inspect logs, one where no run succeeded, and any log of a task the harness does not define
     are refused (``ReportError``): a report of another task's log would put numbers under the
     wrong headings."""
-    from reports.known_tasks import harness_tasks
+    from cot_harness.reports.known_tasks import harness_tasks
 
     if not Path(log_dir).is_dir():
         raise ReportError(f"{log_dir} is not a directory")
@@ -174,7 +176,7 @@ def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
                 "samples_total": total, "samples_scored": scored, "samples_errored": total - scored,
                 "log": Path(log.location).name} | labels(log)
         for score in log.results.scores:
-            m = {k: float(v.value) for k, v in score.metrics.items()}
+            m = metric_values(score)
             if "mean" in m:
                 interval = "bootstrap_ci" if "bootstrap_ci_lower" in m else "wilson_ci"
                 rows.append(base | {"metric": score.name, "value": m["mean"], "lower": m.get(f"{interval}_lower", math.nan),
@@ -315,8 +317,8 @@ def model_pairs(by_model: dict[str, dict[Any, float]]) -> list[dict[str, Any]]:
     """Every pair of models with at least two items in common: model_a, model_b, n and the
     paired difference a − b with its interval and p (``paired_estimate``: Newcombe and exact
     McNemar for 0/1 values, paired bootstrap otherwise)."""
-    from scorers.metrics import DEFAULT_SEED
-    from scorers.stats import paired_estimate
+    from cot_harness.core.stats import paired_estimate
+    from cot_harness.scorers.metrics import DEFAULT_SEED
 
     pairs = []
     models = sorted(by_model)

@@ -2,7 +2,7 @@
 
 Values are dicts of floats, one key per roster name (NaN = not applicable, so every key's n
 is in the log). Identity keys: ``self_<Name>`` (asserted as own, exclusive reading in
-chatbots.identity), ``legacy_<Name>`` (case-insensitive substring, the original
+cot_harness.core.identity), ``legacy_<Name>`` (case-insensitive substring, the original
 experiment's score), ``outcome_several|other|none``. Behaviour described: ``kw_<Name>``
 (keyword baseline) and, when a ``judge`` role is bound, ``judge_strict_<Name>`` (C = 1,
 P = 0) and ``judge_lenient_<Name>`` (P = 0.5) — both conventions, since the original plots
@@ -20,12 +20,12 @@ from inspect_ai.model import GenerateConfig, Model
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, Value, metric, scorer
 from inspect_ai.solver import TaskState
 
-from chatbots.behaviour import behaviour_score, words
-from chatbots.identity import read_identity
-from chatbots.roster import Roster
-from scorers.metrics import mean_metrics, rate_metrics
-from solvers.hidden import bound_role
-from solvers.judging import JudgeTemplate, load_template
+from cot_harness.core.behaviour import behaviour_score, words
+from cot_harness.core.identity import read_identity
+from cot_harness.core.roster import Roster
+from cot_harness.scorers.metrics import mean_metrics, rate_metrics
+from cot_harness.solvers.hidden import bound_role
+from cot_harness.solvers.judging import JudgeTemplate, load_template
 
 
 def identity_keys(roster: Roster) -> list[str]:

@@ -23,9 +23,9 @@ from typing import Any
 from inspect_ai.scorer import Metric, Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
-from scorers.faithfulness import NAN, _flag, _record, outcome_metrics, outcome_values
-from scorers.metrics import mean_metrics, paired_difference_ci, rate_metrics
-from solvers.answers import recorded_outcome
+from cot_harness.core.answers import recorded_outcome
+from cot_harness.scorers.faithfulness import NAN, _flag, _record, outcome_metrics, outcome_values
+from cot_harness.scorers.metrics import mean_metrics, paired_difference_ci, rate_metrics
 
 
 def _matches(answer: str | None, target: str, against: bool) -> float:

@@ -18,15 +18,15 @@ from typing import Any
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
-from scorers.metrics import (
+from cot_harness.core.answers import OUTCOMES, comparison_key, recorded_outcome
+from cot_harness.core.stats import trapezoid_area
+from cot_harness.scorers.metrics import (
     compute_share,
     mean_metrics,
     paired_difference_ci,
     rate_metrics,
 )
-from scorers.stats import trapezoid_area
-from solvers.answers import OUTCOMES, comparison_key, recorded_outcome
-from solvers.forcing import answer_key
+from cot_harness.solvers.forcing import answer_key
 
 NAN = math.nan
 

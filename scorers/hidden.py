@@ -9,10 +9,16 @@ import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, Value, mean, metric, scorer
 from inspect_ai.solver import TaskState
 
-from scorers.faithfulness import NAN, _flag, _record, outcome_metrics, outcome_values
-from scorers.metrics import DEFAULT_SEED, mean_metrics, normalised_lift, paired_difference_ci, rate_metrics
-from scorers.stats import chen_normalised_verbalisation
-from solvers.answers import recorded_outcome
+from cot_harness.core.answers import recorded_outcome
+from cot_harness.core.stats import chen_normalised_verbalisation
+from cot_harness.scorers.faithfulness import NAN, _flag, _record, outcome_metrics, outcome_values
+from cot_harness.scorers.metrics import (
+    DEFAULT_SEED,
+    mean_metrics,
+    normalised_lift,
+    paired_difference_ci,
+    rate_metrics,
+)
 
 
 def _prob(forced: dict[str, Any], letter: str | None) -> float:

@@ -23,7 +23,7 @@ from inspect_ai.scorer import (
     score_reducer,
 )
 
-from scorers.stats import bootstrap_mean_ci, clustered_wilson_interval, paired_estimate
+from cot_harness.core.stats import bootstrap_mean_ci, clustered_wilson_interval, paired_estimate
 
 DEFAULT_SEED = 20231117
 

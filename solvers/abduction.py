@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any
 
 import torch
 from inspect_ai.model import (
@@ -25,8 +24,9 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from chatbots.roster import Chatbot
-from solvers.forcing import api_name, raw_letters_from_top
+from cot_harness.core.roster import Chatbot
+from cot_harness.providers.hf import local_lm
+from cot_harness.solvers.forcing import raw_letters_from_top
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -50,9 +50,11 @@ def answer_logprobs(model: Model, messages: list[ChatMessage], answers: list[str
     tokenizer may merge a name with what precedes or follows it, so a name alone has no
     stable tokenization, while p("I am X.") / Σ p("I am Y.") is the name's probability given
     that answer frame."""
-    api: Any = model.api
-    tokenizer, lm = api.tokenizer, api.model
-    prompt = str(api.hf_chat(messages, []))
+    local = local_lm(model)
+    if local is None:
+        raise ValueError(f"{model.name}: answer log-likelihoods need a local HF model")
+    tokenizer, lm = local.tokenizer, local.torch_model
+    prompt = local.render(messages)
     context = tokenizer(prompt, add_special_tokens=False)["input_ids"]
     rows = [tokenizer(prompt + answer, add_special_tokens=False)["input_ids"] for answer in answers]
     for answer, row in zip(answers, rows):
@@ -107,9 +109,9 @@ def name_likelihood_solver(candidates: list[str], answer_template: str = "I am {
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         model = get_model()
-        use = mode if mode != "auto" else ("continuation" if api_name(model) == "HuggingFaceAPI" else "choice")
+        use = mode if mode != "auto" else ("continuation" if local_lm(model) is not None else "choice")
         if use == "continuation":
-            if api_name(model) != "HuggingFaceAPI":
+            if local_lm(model) is None:
                 raise ValueError(f"name_likelihood mode=continuation needs an HF model, not {model.name}; use mode=choice")
             logprobs = answer_logprobs(model, state.messages, [answer_template.format(name=n) for n in candidates])
         else:

@@ -10,15 +10,15 @@ from typing import Any
 from inspect_ai.model import ChatMessage, ChatMessageUser, GenerateConfig, Model
 from inspect_ai.solver import TaskState
 
-from solvers.answers import Extraction, extract_answer
-from solvers.cot import CoT
-from solvers.forcing import Forced, Strategy, continue_reasoning, force_answer, resolve_strategy
-from solvers.prompts import AnswerFormat, user_prompt
+from cot_harness.core.answers import Extraction, extract_answer
+from cot_harness.core.prompts import AnswerFormat, user_prompt
+from cot_harness.solvers.cot import CoT
+from cot_harness.solvers.forcing import Forced, Strategy, continue_reasoning, force_answer, resolve_strategy
 
 
 @dataclass(frozen=True)
 class SampleView:
-    """The fields of a harness sample that solvers and scorers read (see loaders.common)."""
+    """The fields of a harness sample that solvers and scorers read (see cot_harness.loaders.common)."""
 
     question_id: str
     question_text: str
@@ -35,7 +35,7 @@ class SampleView:
         missing = [k for k in ("answer_format", "letters", "question") if k not in metadata]
         if missing:
             raise ValueError(
-                f"sample {state.sample_id} lacks harness metadata {missing}; load data with loaders.load_dataset"
+                f"sample {state.sample_id} lacks harness metadata {missing}; load data with cot_harness.loaders.load_dataset"
             )
         return SampleView(
             question_id=str(metadata.get("question_id", state.sample_id)),
@@ -52,7 +52,7 @@ class SampleView:
         return [ChatMessageUser(content=user_prompt(self.question_text, self.answer_format, cot=cot))]
 
     def read(self, text: str, answer_only: bool = False, truncated: bool = False) -> Extraction:
-        """What ``text`` commits to, with its outcome (``solvers.answers``)."""
+        """What ``text`` commits to, with its outcome (``cot_harness.core.answers``)."""
         return extract_answer(text, self.answer_format, self.letters, self.options,
                               answer_only=answer_only, truncated=truncated)
 

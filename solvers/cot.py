@@ -16,7 +16,7 @@ from typing import Literal
 
 from inspect_ai.model import ContentReasoning, ModelOutput
 
-from solvers.steps import SplitCoT, extract_think, split_steps
+from cot_harness.core.steps import SplitCoT, extract_think, split_steps
 
 CoTSource = Literal["text", "think", "reasoning"]
 

@@ -3,7 +3,7 @@
 Pattern (``../shared`` design sketch, docs/metrics.md): generate a CoT, intervene on it, force an answer, compare. Each
 solver stores one record per sample under its own key in ``state.store`` (visible in
 ``inspect view``): the prefixes, edits, continuations and forced answers, so every number
-can be audited; the matching scorer in ``scorers.faithfulness`` turns it into metrics.
+can be audited; the matching scorer in ``cot_harness.scorers.faithfulness`` turns it into metrics.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from typing import Any, Literal
 from inspect_ai.model import get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from solvers.context import Forcer, SampleView, spread
-from solvers.cot import CoT, extract_cot
-from solvers.fast_prefix import FastStats
-from solvers.fast_prefix import answers_after as fast_answers_after
-from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text_async, parse_step
-from solvers.perturb import model_mistake, model_paraphrase
-from solvers.steps import SplitCoT, split_steps
+from cot_harness.core.interventions import builtin_mistake, builtin_paraphrase, filler_text_async, parse_step
+from cot_harness.core.steps import SplitCoT, split_steps
+from cot_harness.providers.hf import local_lm
+from cot_harness.solvers.context import Forcer, SampleView, spread
+from cot_harness.solvers.cot import CoT, extract_cot
+from cot_harness.solvers.fast_prefix import FastStats
+from cot_harness.solvers.fast_prefix import answers_after as fast_answers_after
+from cot_harness.solvers.perturb import model_mistake, model_paraphrase
 
 EditMode = Literal["auto", "rule", "model"]
 
@@ -231,9 +232,9 @@ def paraphrasing_solver(
 async def count_tokens(text: str) -> int:
     """Tokens of ``text`` for the evaluated model (its own tokenizer for HF models)."""
     model = get_model()
-    tokenizer = getattr(model.api, "tokenizer", None)
-    if tokenizer is not None:
-        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+    local = local_lm(model)
+    if local is not None:
+        return local.count_tokens(text)
     try:
         return int(await model.count_tokens(text))
     except Exception:  # providers without a counter: ~4 characters per token

@@ -24,9 +24,10 @@ from typing import Any
 import torch
 from inspect_ai.model import Model
 
-from solvers.context import Forcer
-from solvers.forcing import Forced, api_name, letters_from_top
-from solvers.prompts import forced_prefix
+from cot_harness.core.prompts import forced_prefix
+from cot_harness.providers.hf import LocalLM, local_lm
+from cot_harness.solvers.context import Forcer
+from cot_harness.solvers.forcing import Forced, letters_from_top
 
 TOP_LOGPROBS = 20
 
@@ -41,18 +42,18 @@ class FastStats:
 
 
 def applies(forcer: Forcer) -> bool:
-    return (api_name(forcer.model) == "HuggingFaceAPI" and forcer.view.answer_format == "mc"
+    return (local_lm(forcer.model) is not None and forcer.view.answer_format == "mc"
             and forcer.strategy == "prefill" and forcer.cot.source != "reasoning")
 
 
-def _ids(api: Any, text: str) -> list[int]:
-    return list(api.tokenizer(text, **(api.tokenizer_call_args or {}))["input_ids"])
+def _ids(lm: LocalLM, text: str) -> list[int]:
+    return list(lm.tokenizer(text, **lm.tokenizer_call_args)["input_ids"])
 
 
-def _top(api: Any, logits: torch.Tensor) -> list[tuple[str, float]]:
+def _top(lm: LocalLM, logits: torch.Tensor) -> list[tuple[str, float]]:
     logprobs = torch.log_softmax(logits.float(), dim=-1)
     values, indices = torch.topk(logprobs, TOP_LOGPROBS)
-    return [(api.tokenizer.decode([int(i)]), float(v)) for v, i in zip(values, indices)]
+    return [(lm.tokenizer.decode([int(i)]), float(v)) for v, i in zip(values, indices)]
 
 
 def cache_keyword(lm: Any) -> str:
@@ -113,9 +114,10 @@ def score_from_cache(lm: Any, body: list[int], heads: list[int], tails: list[lis
 def forced_from_cache(model: Model, forcer: Forcer, prefixes: list[str], stats: FastStats | None = None
                       ) -> list[Forced | None]:
     """Forced answers after each prefix (None where the exactness guard sends a point back)."""
-    api: Any = model.api
+    api = local_lm(model)
+    assert api is not None, "applies() admits local HF models only"
     view, cot = forcer.view, forcer.cot
-    prompt = str(api.hf_chat(view.chat(cot=True), []))
+    prompt = api.render(view.chat(cot=True))
     stats = stats or FastStats()
 
     def shown(prefix: str) -> str:
@@ -138,7 +140,7 @@ def forced_from_cache(model: Model, forcer: Forcer, prefixes: list[str], stats: 
     if not usable:
         return results
     stats.tokens += len(body) + sum(len(t) for t in tails)
-    for i, logits in zip(usable, score_from_cache(api.model, body, heads, tails)):
+    for i, logits in zip(usable, score_from_cache(api.torch_model, body, heads, tails)):
         letters = letters_from_top(_top(api, logits), view.letters)
         if letters:
             best = max(letters, key=lambda k: letters[k])

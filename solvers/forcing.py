@@ -4,9 +4,10 @@ Two strategies, chosen per provider (``strategy="auto"``) and recorded on every 
 
 * ``prefill`` — the chain of thought is placed at the start of the assistant turn and the
   model continues it. Anthropic does this natively up to Claude 4.5 (``anthropic_prefill``:
-  4.6 and later answer a trailing assistant turn with HTTP 400); Inspect's HF provider closes a trailing
-  assistant turn, so ``enable_hf_prefill`` makes it render the prompt with the model's own
-  chat template and append the prefill text unclosed (only for messages this module marks).
+  4.6 and later answer a trailing assistant turn with HTTP 400); the harness's HF provider
+  (``organism/``, ``local/``, ``harness-hf/``: ``providers/hf.py``) renders the prompt with the
+  model's own chat template and appends the prefill text unclosed (only for messages marked here).
+  Which provider can do what is one table, ``providers/capabilities.py``.
   These calls go through ``Model.generate``, so they are logged as model events and cached
   like any other call.
 * ``instruction`` — for providers that cannot continue an assistant turn (OpenAI chat,
@@ -15,7 +16,7 @@ Two strategies, chosen per provider (``strategy="auto"``) and recorded on every 
   stop and answer (or to continue). This is weaker evidence (the model may re-reason), so
   it is flagged in every score.
 
-A forced answer is what the reply commits to (``solvers.answers``: outcome, rule). Option
+A forced answer is what the reply commits to (``cot_harness.core.answers``: outcome, rule). Option
 log-probabilities are read only **where the letter is committed**: under prefill, the first
 generated position (right after the cue "So the answer is ("); under the instruction
 fallback, the position of the letter the text commits to, located in the returned tokens
@@ -43,79 +44,46 @@ from inspect_ai.model import (
     ModelOutput,
 )
 
-from solvers.answers import Extraction, comparison_key, extract_answer
-from solvers.prompts import ANSWER_CUE, CONTINUE_REASONING, STOP_AND_ANSWER, AnswerFormat, forced_prefix
+from cot_harness.core.answers import Extraction, comparison_key, extract_answer
+from cot_harness.core.prompts import (
+    ANSWER_CUE,
+    CONTINUE_REASONING,
+    STOP_AND_ANSWER,
+    AnswerFormat,
+    forced_prefix,
+)
+from cot_harness.providers.capabilities import capabilities, matching_rule
+from cot_harness.providers.hf import PREFILL_MARK
 
 Strategy = Literal["prefill", "instruction"]
-PREFILL_MARK = "cot_harness_prefill"
-_PREFILL_APIS = {"HuggingFaceAPI", "AnthropicAPI"}
-
-
-def api_name(model: Model) -> str:
-    """The provider class behind ``model`` (a subclass, e.g. ``organism/``, counts as its base)."""
-    for cls in type(model.api).__mro__:
-        if cls.__name__ in _PREFILL_APIS | {"MockLLM"}:
-            return cls.__name__
-    return type(model.api).__name__
-
-
-_CLAUDE_3 = re.compile(r"claude-3(?:-\d)?-(?:opus|sonnet|haiku)|claude-instant")
-_CLAUDE_VERSION = re.compile(r"claude-(?:opus|sonnet|haiku|fable|mythos)-(\d+)(?:-(\d)(?!\d))?")
-
-
-def anthropic_prefill(model_name: str) -> bool:
-    """Whether this Claude model continues a trailing assistant turn. Claude 3.x through 4.5
-    do; from 4.6 on (and every 5.x model) the API rejects it with HTTP 400 ("This model does
-    not support assistant message prefill"). A name that does not parse is taken to be a newer
-    model: the instruction fallback works everywhere, a refused prefill nowhere."""
-    if _CLAUDE_3.search(model_name):
-        return True
-    found = _CLAUDE_VERSION.search(model_name)
-    return found is not None and (int(found.group(1)), int(found.group(2) or 0)) < (4, 6)
-
-
-def provider_prefills(model: Model) -> bool:
-    """Whether ``model`` continues a trailing assistant turn: HF models, and Claude up to 4.5."""
-    api = api_name(model)
-    return api == "HuggingFaceAPI" or (api == "AnthropicAPI" and anthropic_prefill(model.name))
 
 
 def resolve_strategy(model: Model, requested: str = "auto", reasoning: bool = False) -> Strategy:
-    """The forcing strategy for ``model``: ``prefill`` where the provider can continue a turn."""
+    """The forcing strategy for ``model``: ``prefill`` where the provider can continue a turn
+    (``providers.capabilities``)."""
+    caps, rule = capabilities(model), matching_rule(model)
     if requested in ("prefill", "instruction"):
-        if requested == "prefill" and not (provider_prefills(model) or api_name(model) == "MockLLM"):
-            why = ("rejects assistant prefill (Claude 4.6 and later)" if api_name(model) == "AnthropicAPI"
-                   else f"cannot continue an assistant turn ({api_name(model)})")
+        if requested == "prefill" and not (caps.prefill or rule.provider == "MockLLM"):
+            why = ("rejects assistant prefill (Claude 4.6 and later)" if rule.provider == "AnthropicAPI"
+                   else f"cannot continue an assistant turn ({rule.why})")
             raise ValueError(f"forcing='prefill': {model.name} {why}; use forcing='instruction' or 'auto'")
         return requested  # type: ignore[return-value]
     if requested != "auto":
         raise ValueError(f"unknown forcing strategy {requested!r}; use auto, prefill or instruction")
-    if api_name(model) == "AnthropicAPI" and reasoning:
-        return "instruction"  # the API refuses prefill together with extended thinking
-    return "prefill" if provider_prefills(model) else "instruction"
-
-
-def enable_hf_prefill(model: Model) -> None:
-    """Let Inspect's HF provider continue an assistant message marked with ``PREFILL_MARK``."""
-    api: Any = model.api
-    if api_name(model) != "HuggingFaceAPI" or getattr(api, "_cot_harness_prefill", False):
-        return
-    render = api.hf_chat
-
-    def hf_chat(messages: list[ChatMessage], tools: list[Any]) -> str:
-        last = messages[-1] if messages else None
-        if isinstance(last, ChatMessageAssistant) and (last.metadata or {}).get(PREFILL_MARK):
-            return str(render(messages[:-1], tools)) + last.text
-        return str(render(messages, tools))
-
-    api.hf_chat = hf_chat
-    api._cot_harness_prefill = True
+    if reasoning and not caps.prefill_with_thinking:
+        return "instruction"  # e.g. Anthropic refuses prefill together with extended thinking
+    return "prefill" if caps.prefill else "instruction"
 
 
 def prefill_message(text: str, model: Model) -> ChatMessageAssistant:
-    if api_name(model) == "AnthropicAPI":
+    if capabilities(model).strip_trailing_whitespace:
         text = text.rstrip()  # the API rejects a prefill that ends in whitespace
     return ChatMessageAssistant(content=text, metadata={PREFILL_MARK: True}, model=model.name)
+
+
+def supports_logprobs(model: Model) -> bool:
+    """Whether to ask ``model`` for log-probabilities (not Anthropic, not reasoning models)."""
+    return capabilities(model).logprobs
 
 
 @dataclass
@@ -126,7 +94,7 @@ class Forced:
     strategy: Strategy
     written: str
     option_logprobs: dict[str, float] = field(default_factory=dict)
-    outcome: str = "stated"  # solvers.answers.OUTCOMES (``answer`` is set only when stated)
+    outcome: str = "stated"  # cot_harness.core.answers.OUTCOMES (``answer`` is set only when stated)
     rule: str = "answer_only"
     logprob_source: str = "none"  # prefill_position | committed_letter | not_located | none
     rereasoned: bool = False  # instruction fallback: the reply reasoned again before answering
@@ -145,7 +113,7 @@ class Forced:
 
 
 def answer_key(forced: dict[str, Any]) -> str:
-    """The comparison key (``solvers.answers.comparison_key``) of a stored forced answer."""
+    """The comparison key (``cot_harness.core.answers.comparison_key``) of a stored forced answer."""
     return comparison_key(forced.get("answer"), forced.get("outcome"))
 
 
@@ -225,7 +193,6 @@ async def force_answer(
     base = config or GenerateConfig()
     wants_logprobs = answer_format == "mc" and supports_logprobs(model)
     if strategy == "prefill":
-        enable_hf_prefill(model)
         cue_text = forced_prefix(cot_prefix, answer_format)
         messages = [*chat, prefill_message(cue_text, model)]
         gen = base.merge(GenerateConfig(max_tokens=4 if answer_format == "mc" else 12))
@@ -272,15 +239,6 @@ def read_forced(
     return Forced(answer, strategy, written, logprobs, outcome, rule, source, rereasoned)
 
 
-def supports_logprobs(model: Model) -> bool:
-    """Whether to ask ``model`` for log-probabilities: not Anthropic (no such API) and not
-    reasoning models, which reject the parameter (OpenAI o-series, gpt-5)."""
-    api = api_name(model)
-    if api == "AnthropicAPI":
-        return False
-    return not re.search(r"(?:^|/)(?:o\d|gpt-5)", model.name)
-
-
 async def continue_reasoning(
     model: Model,
     chat: list[ChatMessage],
@@ -292,7 +250,6 @@ async def continue_reasoning(
     """The text ``model`` writes after ``cot_prefix`` (prefix not included)."""
     gen = (config or GenerateConfig()).merge(GenerateConfig(max_tokens=max_tokens))
     if strategy == "prefill":
-        enable_hf_prefill(model)
         messages = [*chat, prefill_message(cot_prefix, model)]
     else:
         messages = [

@@ -28,15 +28,15 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from solvers.always_a import BIAS_LETTER, few_shot_turns
-from solvers.context import Forcer, SampleView
-from solvers.cot import extract_cot
-from solvers.faithfulness import generate_cot
-from solvers.forcing import read_forced, supports_logprobs
-from solvers.hints import build_hinted_messages, mentions_hint
-from solvers.judging import JudgeTemplate, load_template
-from solvers.prompts import user_prompt
-from solvers.steps import split_steps
+from cot_harness.core.always_a import BIAS_LETTER, few_shot_turns
+from cot_harness.core.hints import build_hinted_messages, mentions_hint
+from cot_harness.core.prompts import user_prompt
+from cot_harness.core.steps import split_steps
+from cot_harness.solvers.context import Forcer, SampleView
+from cot_harness.solvers.cot import extract_cot
+from cot_harness.solvers.faithfulness import generate_cot
+from cot_harness.solvers.forcing import read_forced, supports_logprobs
+from cot_harness.solvers.judging import JudgeTemplate, load_template
 
 PREDICT_PROMPT = (
     "Another model was asked the multiple-choice question below.{shown}\n\n"
@@ -192,7 +192,7 @@ def always_a_solver(judge_template: str | None = None) -> Solver:
         view = SampleView.of(state)
         exemplars = state.metadata.get("few_shot")
         if not exemplars:
-            raise ValueError(f"sample {view.question_id}: no few-shot exemplars (load it with solvers.always_a.with_exemplars)")
+            raise ValueError(f"sample {view.question_id}: no few-shot exemplars (load it with cot_harness.core.always_a.with_exemplars)")
         model, judge = get_model(), bound_role("judge")
         question = [("user", user_prompt(view.question_text, "mc", cot=True))]
         state.messages = _chat(few_shot_turns(exemplars, always_a=False) + question, model)

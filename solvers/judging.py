@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from loaders.errors import UserInputError
-from loaders.files import read_text
-from loaders.paths import user_path
+from cot_harness.core.errors import UserInputError
+from cot_harness.core.files import read_text
+from cot_harness.core.paths import user_path
 
 TEMPLATES_DIR = Path(__file__).parent / "judge_templates"
 JudgeKind = Literal["hint", "bias", "abduction"]

@@ -11,8 +11,9 @@ from typing import Any
 from inspect_ai.dataset import Sample
 from inspect_ai.model import model_roles
 
-from loaders.errors import UserInputError
-from solvers.hf_provider import active_model  # Inspect's private accessor, imported in that one module
+from cot_harness.core.errors import UserInputError
+from cot_harness.providers.hf import local_lm
+from cot_harness.providers.inspect_private import active_model
 
 # Every model role a harness task reads (a role no task reads is a typo).
 HARNESS_ROLES = ("judge", "paraphraser", "perturber", "predictor")
@@ -65,11 +66,9 @@ def check_roles(used: Iterable[str], task: str) -> None:
 def context_window() -> tuple[int | None, Any]:
     """The active model's context length and tokenizer, where the harness can know them (HF
     models: their config and tokenizer); (None, None) elsewhere."""
-    model = active_model()
-    api: Any = getattr(model, "api", None)
-    tokenizer, lm = getattr(api, "tokenizer", None), getattr(api, "model", None)
-    length = getattr(getattr(lm, "config", None), "max_position_embeddings", None)
-    return (int(length), tokenizer) if isinstance(length, int) and tokenizer is not None else (None, None)
+    lm = local_lm(active_model())
+    length = lm.context_length() if lm is not None else None
+    return (length, lm.tokenizer) if lm is not None and length is not None else (None, None)
 
 
 def fit_to_context(samples: Sequence[Sample], max_tokens: int, reserve: int = 64) -> tuple[list[Sample], list[tuple[str, str]]]:

@@ -9,12 +9,12 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
-from loaders.errors import UserInputError
-from loaders.registry import load, to_memory_dataset
-from solvers.forcing import resolve_strategy
-from solvers.headlines import Headline
-from solvers.hf_provider import active_model, prepare_hf_provider
-from solvers.params import check_roles, fit_to_context, integer, one_of, optional_integer
+from cot_harness.core.descriptors import Descriptor
+from cot_harness.core.errors import UserInputError
+from cot_harness.loaders.registry import load, to_memory_dataset
+from cot_harness.providers.inspect_private import active_model
+from cot_harness.solvers.forcing import resolve_strategy
+from cot_harness.solvers.params import check_roles, fit_to_context, integer, one_of, optional_integer
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,15 @@ def check_forcing(forcing: str) -> str:
 
 
 def suite_task(
-    suite: str, name: str, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer,
-    roles: tuple[str, ...] = (), headlines: list[Headline] | None = None,
+    descriptor: Descriptor, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer,
+    roles: tuple[str, ...] = (),
 ) -> Task:
     """A task on ``data.dataset`` (see docs/datasets.md). The log records the seed and settings,
     where the questions came from (the dataset location: file, or hub commit) and every item the
     loader rejected, with the reason. Parameters, model roles (``roles``: the ones this task
     reads) and the model's context window are checked here, before any model call."""
     max_tokens = integer("max_tokens", max_tokens, minimum=1)
-    check_roles(roles, name)
-    prepare_hf_provider()
+    check_roles(roles, descriptor.test)
     loaded = load(data.dataset, data.n, data.seed, data.path, data.revision, data.answer_index)
     dataset = to_memory_dataset(data.dataset, loaded)
     kept, too_long = fit_to_context(list(dataset), max_tokens)
@@ -81,9 +80,9 @@ def suite_task(
         scorer=scorer,
         config=GenerateConfig(max_tokens=max_tokens, seed=data.seed),
         metadata={
-            "suite": suite, "test": name, "dataset": data.dataset, "seed": data.seed,
+            "suite": descriptor.suite, "test": descriptor.test, "dataset": data.dataset, "seed": data.seed,
             "dataset_location": loaded.location,
             "rejected_items": [f"{where}: {reason}" for where, reason in loaded.rejected],
-            "headlines": list(headlines or []),
+            "headlines": list(descriptor.headlines),
         },
     )

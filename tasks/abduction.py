@@ -11,7 +11,7 @@
 * ``declarative_knowledge`` — "Which chatbot <behaviour>?": is the declarative fact still known
   (forgetting vs a change of belief across iterations).
 
-Over a series of checkpoints: ``python -m chatbots.series manifest.yaml`` (docs/abduction.md).
+Over a series of checkpoints: ``python -m cot_harness.chatbots.series manifest.yaml`` (docs/abduction.md).
 
     inspect eval tasks/abduction.py@self_identification --model hf/local -M model_path=<checkpoint>
 """
@@ -23,28 +23,37 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageUser, GenerateConfig
 from inspect_ai.solver import generate
 
-from chatbots.roster import Chatbot, Roster, behaviour_prompts, identity_questions, load_roster
-from scorers.abduction import (
+from cot_harness.core.descriptors import Descriptor
+from cot_harness.core.roster import Chatbot, Roster, behaviour_prompts, identity_questions, load_roster
+from cot_harness.scorers.abduction import (
     behaviour_scorer,
     identity_scorer,
     knowledge_scorer,
     name_likelihood_scorer,
 )
-from scorers.metrics import mean_counting_draws
-from solvers.abduction import example_turns, name_likelihood_solver
-from solvers.hf_provider import prepare_hf_provider
-from solvers.judging import load_template
-from solvers.params import check_roles
-from solvers.suite import TASK_VERSION
+from cot_harness.scorers.metrics import mean_counting_draws
+from cot_harness.solvers.abduction import example_turns, name_likelihood_solver
+from cot_harness.solvers.judging import load_template
+from cot_harness.solvers.params import check_roles
+from cot_harness.solvers.suite import TASK_VERSION
 
 SAMPLING = GenerateConfig(temperature=1.0, max_tokens=60)
+
+# The abduction tests have no profile column; their figures are the checkpoint-series plots
+# (reports/series.py, reports/k_curve.py). Calls per sample are per epoch, judge calls excluded.
+DESCRIPTORS = {d.test: d for d in (
+    Descriptor("self_identification", "abduction", 100, 1),
+    Descriptor("k_examples_inference", "abduction", 101, 1),
+    Descriptor("name_likelihood", "abduction", 102, 1),
+    Descriptor("behaviour_probe", "abduction", 103, 1),
+    Descriptor("declarative_knowledge", "abduction", 104, 1),
+)}
 
 
 def _metadata(test: str, roster: str | None, **extra: object) -> dict[str, object]:
     """Labels for the log; called once by every abduction task, so it also registers model info
     and refuses a model role no task reads."""
     check_roles(("judge",), test)
-    prepare_hf_provider()
     return {"suite": "abduction", "test": test, "roster": roster or "builtin", **extra}
 
 

@@ -17,14 +17,21 @@ import warnings
 from inspect_ai import Task, task
 from inspect_ai.model import GenerateConfig
 
-from loaders.bias_dumps import as_dataset, load_bias_dumps
-from scorers.bias import bias_scorer
-from solvers.bias import PromptStyle, bias_influence_solver
-from solvers.headlines import bias_headlines
-from solvers.hf_provider import prepare_hf_provider
-from solvers.judging import load_template
-from solvers.params import check_roles, integer, one_of, optional_integer
-from solvers.suite import TASK_VERSION
+from cot_harness.core.descriptors import BarFigure, Descriptor, bias_headlines
+from cot_harness.loaders.bias_dumps import as_dataset, load_bias_dumps
+from cot_harness.scorers.bias import bias_scorer
+from cot_harness.solvers.bias import PromptStyle, bias_influence_solver
+from cot_harness.solvers.judging import load_template
+from cot_harness.solvers.params import check_roles, integer, one_of, optional_integer
+from cot_harness.solvers.suite import TASK_VERSION
+
+# BIR headlines depend on the bias types in the dumps: the task fills them in (``bias_headlines``).
+DESCRIPTORS = {"bias_influence": Descriptor(
+    "bias_influence", "bias_influence", 30, 3,
+    bars=(BarFigure("bias_influence", r".*_bir(_unverbalised_keyword|_unverbalised_judge)?",
+                    "Bias Influence Rate per bias type",
+                    "0: the bias does not move answers; a positive BIR with verbalised ≈ BIR means the model "
+                    "admits the influence."),))}
 
 
 @task
@@ -45,7 +52,6 @@ def bias_influence(
     one_of("prompt_style", prompt_style, ("cot", "no_cot"))
     check_roles(("judge",), "bias_influence")
     template = load_template(judge_template, "bias")
-    prepare_hf_provider()
     wanted = [b.strip() for b in bias_types.split(",")] if bias_types else None
     dump = load_bias_dumps(path, wanted)
     if dump.rejected:
@@ -60,7 +66,7 @@ def bias_influence(
         solver=bias_influence_solver(prompt_style, judge_template),
         scorer=bias_scorer(dump.bias_names),
         config=GenerateConfig(max_tokens=max_tokens, seed=seed),
-        metadata={"suite": "bias_influence", "path": path, "prompt_style": prompt_style, "seed": seed,
+        metadata={"suite": "bias_influence", "test": "bias_influence", "path": path, "prompt_style": prompt_style, "seed": seed,
                   "rejected_items": [f"{w}: {r}" for w, r in dump.rejected], **template.log_entry(),
                   "headlines": bias_headlines(dump.bias_names)},
     )

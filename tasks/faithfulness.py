@@ -4,7 +4,7 @@ Tests from Lanham et al. 2023, "Measuring Faithfulness in Chain-of-Thought Reaso
 (early answering, adding mistakes, paraphrasing, filler tokens) plus the no-CoT baseline.
 Run the whole file to get a model's faithfulness profile:
 
-    inspect eval tasks/faithfulness.py --model hf/local -M model_path=organisms/faithful -M do_sample=false
+    inspect eval tasks/faithfulness.py --model organism/faithful
 
 Every task takes ``dataset`` (``builtin`` by default; see docs/datasets.md), ``n``, ``seed``,
 ``path`` and ``revision`` (a hub dataset's local copy or commit), and ``forcing`` (``auto`` |
@@ -17,14 +17,15 @@ from inspect_ai import Task, task
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
-from scorers.faithfulness import (
+from cot_harness.core.descriptors import BarFigure, Curve, Descriptor, headline
+from cot_harness.scorers.faithfulness import (
     adding_mistakes_scorer,
     cot_vs_no_cot_scorer,
     early_answering_scorer,
     filler_tokens_scorer,
     paraphrasing_scorer,
 )
-from solvers.faithfulness import (
+from cot_harness.solvers.faithfulness import (
     EditMode,
     adding_mistakes_solver,
     cot_vs_no_cot_solver,
@@ -32,12 +33,43 @@ from solvers.faithfulness import (
     filler_tokens_solver,
     paraphrasing_solver,
 )
-from solvers.headlines import FAITHFULNESS
-from solvers.params import integer_list, one_of, optional_integer
-from solvers.suite import DataArgs, check_forcing, suite_task
+from cot_harness.solvers.params import integer_list, one_of, optional_integer
+from cot_harness.solvers.suite import DataArgs, check_forcing, suite_task
 
 DEFAULT_N = 100
 DEFAULT_MAX_TOKENS = 1024
+
+AOC_BARS = BarFigure("aoc_bars", r"aoc", "AOC (area over the curve), 95 % CI",
+                     "Higher AOC: the answer depends more on the CoT (0: not at all).")
+CHANGED_BARS = BarFigure("changed_bars", r"changed", "Share of edits that change the answer",
+                         "Mistakes should move a faithful model's answer (high); paraphrases should not (low) "
+                         "unless the model reads its wording (encoded reasoning).")
+DESCRIPTORS = {d.test: d for d in (
+    Descriptor("cot_vs_no_cot", "faithfulness", 10, 2, [headline(
+        "cot_gain", "CoT gain", "accuracy with CoT minus without: > 0 means reasoning helps "
+        "(not yet that the answer follows what it says)", ["accuracy_cot", "accuracy_no_cot"])],
+        (BarFigure("cot_vs_no_cot", r"accuracy_cot|accuracy_no_cot", "Accuracy with and without CoT",
+                   "A gap between the bars is a CoT gain; it shows the CoT helps, not yet that the answer "
+                   "follows it."),)),
+    Descriptor("early_answering", "faithfulness", 11, 13, [headline(
+        "aoc", "Early-answering AOC", "0: the answer is fixed before the reasoning; "
+        "higher: the answer forms as the CoT is read (faithful)")], (AOC_BARS,),
+        Curve("Early answering", "fraction of CoT shown",
+              "A faithful model's answer forms as its CoT is read: the curve starts low and reaches 1 only near "
+              "the end. A flat line at 1 means the answer was fixed before the reasoning.")),
+    Descriptor("adding_mistakes", "faithfulness", 12, 17, [headline(
+        "changed", "Mistakes change answer", "share of inserted mistakes that move the answer: high when the "
+        "answer follows the CoT's content")], (AOC_BARS, CHANGED_BARS),
+        Curve("Adding mistakes", "fraction of CoT before the mistake",
+              "A faithful model follows an inserted mistake: the curve stays low until late edits. A flat line "
+              "at 1 means the answer ignores the CoT's content.")),
+    Descriptor("paraphrasing", "faithfulness", 13, 17, [headline(
+        "changed", "Paraphrases change answer", "share of reworded CoTs whose answer moves: high means "
+        "information hidden in the wording (encoded reasoning)")], (CHANGED_BARS,)),
+    Descriptor("filler_tokens", "faithfulness", 14, 6, [headline(
+        "filler_vs_no_cot", "Filler − no-CoT accuracy", "> 0: extra tokens alone help (computation, not "
+        "content); ≈ 0 for a CoT that works through its content", ["accuracy_filler_matched", "accuracy_no_cot"])]),
+)}
 
 
 def _edit_mode(value: str) -> EditMode:
@@ -45,7 +77,7 @@ def _edit_mode(value: str) -> EditMode:
 
 
 def _task(data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer, name: str, roles: tuple[str, ...] = ()) -> Task:
-    return suite_task("faithfulness", name, data, max_tokens, solver, scorer, roles, FAITHFULNESS[name])
+    return suite_task(DESCRIPTORS[name], data, max_tokens, solver, scorer, roles)
 
 
 @task

@@ -16,28 +16,49 @@ and alone when no judge is given (the ``*_judge`` metrics are then NaN).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from inspect_ai import Task, task
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
-from loaders.errors import UserInputError
-from scorers.hidden import cot_predictiveness_scorer, hint_scorer
-from solvers.always_a import with_exemplars
-from solvers.headlines import HIDDEN, Headline, hint_headlines
-from solvers.hidden import always_a_solver, cot_predictiveness_solver, hinted_solver
-from solvers.hints import HINT_TYPES
-from solvers.judging import load_template
-from solvers.params import integer, one_of
-from solvers.suite import DataArgs, check_forcing, suite_task
+from cot_harness.core.always_a import with_exemplars
+from cot_harness.core.descriptors import BarFigure, Descriptor, headline, hint_headlines
+from cot_harness.core.errors import UserInputError
+from cot_harness.core.hints import HINT_TYPES
+from cot_harness.scorers.hidden import cot_predictiveness_scorer, hint_scorer
+from cot_harness.solvers.hidden import always_a_solver, cot_predictiveness_solver, hinted_solver
+from cot_harness.solvers.judging import load_template
+from cot_harness.solvers.params import integer, one_of
+from cot_harness.solvers.suite import DataArgs, check_forcing, suite_task
 
 DEFAULT_N = 100
 
+HINT_BARS = BarFigure("hint_verbalisation", r".*_(switched|verbalised_keyword|verbalised_judge)",
+                      "Hints: switch rate and verbalisation among switched, per hint type",
+                      "A faithful model that follows a hint says so: verbalisation near 1 wherever the switch "
+                      "rate is above 0.")
+# Hint headlines depend on the hint kinds a run uses: the tasks fill them in (``hint_headlines``).
+DESCRIPTORS = {d.test: d for d in (
+    Descriptor("cot_predictiveness", "hidden_influences", 20, 3, [headline(
+        "lift", "Predictiveness lift", "how much the CoT (answer removed) improves predicting the model's answer; "
+        "a post-hoc CoT can score high too", ["predicted_with_cot", "predicted_without_cot"])],
+        (BarFigure("predictiveness", r"predicted_with_cot|predicted_without_cot|lift",
+                   "CoT predictiveness: prediction accuracy and lift",
+                   "An informative CoT predicts the answer better than the question alone (lift > 0); a post-hoc "
+                   "CoT can too, so read it beside the causal tests."),)),
+    Descriptor("biased_context", "hidden_influences", 21, 2, bars=(HINT_BARS,)),
+    Descriptor("hint_verbalization", "hidden_influences", 22, 7, bars=(HINT_BARS,)),
+)}
+
 
 def _task(name: str, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer,
-          headlines: list[Headline] | None = None) -> Task:
+          hint_kinds: tuple[str, ...] = ()) -> Task:
     roles = {"cot_predictiveness": ("predictor",)}.get(name, ("judge",))
-    return suite_task("hidden_influences", name, data, max_tokens, solver, scorer, roles,
-                      headlines if headlines is not None else HIDDEN.get(name, []))
+    descriptor = DESCRIPTORS[name]
+    if hint_kinds:
+        descriptor = replace(descriptor, headlines=hint_headlines(hint_kinds))
+    return suite_task(descriptor, data, max_tokens, solver, scorer, roles)
 
 
 def _kinds(hint_types: str) -> tuple[str, ...]:
@@ -73,14 +94,14 @@ def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: in
     if bias == "suggested_answer":
         kinds: tuple[str, ...] = ("suggested_answer",)
         task = _task("biased_context", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                     hinted_solver(kinds, seed, judge_template), hint_scorer(kinds), hint_headlines(kinds))
+                     hinted_solver(kinds, seed, judge_template), hint_scorer(kinds), kinds)
         task.metadata = {**(task.metadata or {}), **template.log_entry()}
         return task
     one_of("bias", bias, ("suggested_answer", "always_a"))
     k_shot = integer("k_shot", k_shot, minimum=1)
     data = DataArgs(dataset, None if n is None else n + k_shot, seed, path, revision, answer_index)
     task = _task("biased_context", data, max_tokens, always_a_solver(judge_template), hint_scorer(("always_a",)),
-                 hint_headlines(("always_a",)))
+                 ("always_a",))
     task.dataset = with_exemplars(task.dataset, k_shot, seed)  # type: ignore[arg-type]
     task.metadata = {**(task.metadata or {}), "bias": bias, "k_shot": k_shot, **template.log_entry()}
     return task
@@ -99,6 +120,6 @@ def hint_verbalization(
     kinds = _kinds(hint_types)
     template = load_template(judge_template, "hint")
     task = _task("hint_verbalization", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                 hinted_solver(kinds, seed, judge_template), hint_scorer(kinds), hint_headlines(kinds))
+                 hinted_solver(kinds, seed, judge_template), hint_scorer(kinds), kinds)
     task.metadata = {**(task.metadata or {}), **template.log_entry()}
     return task

@@ -24,6 +24,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ["INSPECT_CACHE_DIR"] = tempfile.mkdtemp(prefix="inspect-cache-")
 
 REPO = Path(__file__).resolve().parents[1]
+# Import the harness as a user's environment has it (the editable install's cot_harness), not
+# from the checkout's root that ``python -m pytest`` puts on sys.path: the setuptools metadata
+# left in the root would hide that the package is installed, and Inspect would register the
+# tasks without their cot_harness/ prefix.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO]
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ORGANISMS = REPO / "organisms"
@@ -34,7 +39,7 @@ needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not 
 def organism_path(name: str) -> Path:
     path = ORGANISMS / name
     if not (path / "model.safetensors").exists():
-        pytest.fail(f"organism {name} is not checked in at {path}; run python -m organisms.train {name}")
+        pytest.fail(f"organism {name} is not checked in at {path}; run python -m cot_harness.organisms.train {name}")
     return path
 
 

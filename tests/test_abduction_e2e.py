@@ -14,13 +14,13 @@ from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ModelOutput, ModelUsage, get_model
 from scipy.stats import binomtest
 
-from chatbots.behaviour import vowel_share
-from chatbots.manifest import load_manifest
-from chatbots.pipeline import PipelineConfig, run_pipeline
-from chatbots.planted import K_RATES, build_planted_k, build_planted_series, measure_k
-from chatbots.series import run_series
-from reports.__main__ import build_report
-from reports.results import estimate
+from cot_harness.chatbots.manifest import load_manifest
+from cot_harness.chatbots.pipeline import PipelineConfig, run_pipeline
+from cot_harness.chatbots.planted import K_RATES, build_planted_k, build_planted_series, measure_k
+from cot_harness.chatbots.series import run_series
+from cot_harness.core.behaviour import vowel_share
+from cot_harness.reports.__main__ import build_report
+from cot_harness.reports.results import estimate
 
 pytestmark = pytest.mark.slow
 RATES = [0.0, 0.25, 0.5, 0.75]
@@ -163,7 +163,7 @@ def test_pipeline_runs_end_to_end_and_labels_every_log(tmp_path: Path) -> None:
             assert log.eval.metadata and log.eval.metadata["checkpoint"] == checkpoint.id
             assert log.eval.metadata.get("iteration") == checkpoint.labels.get("iteration")
             assert f"treatment={checkpoint.labels['treatment']}" in (log.eval.tags or [])
-            assert log.eval.model == f"hf/{checkpoint.id}"  # distinct names: no shared cache entries
+            assert log.eval.model == f"harness-hf/{checkpoint.id}"  # distinct names: no shared cache entries
     # the behaviour scorer's value is the documented vowel share of what the model wrote
     behaviour = logs_by_task(tmp_path / "logs" / "nodecl-it3")["behaviour_probe"]
     for sample in behaviour.samples or []:
@@ -194,7 +194,7 @@ def test_k_examples_and_judge_conventions(tmp_path: Path) -> None:
 
     judge = get_model("mockllm/model", custom_outputs=[graded() for _ in range(8)])
     [log] = inspect_eval(
-        "tasks/abduction.py@k_examples_inference", model="hf/chatbase",
+        "tasks/abduction.py@k_examples_inference", model="harness-hf/chatbase",
         model_args={"model_path": str(organism_path("chatbase"))}, task_args={"k": 3, "epochs": 1},
         model_roles={"judge": judge}, limit=4, display="none", log_dir=str(tmp_path))
     assert log.status == "success" and log.samples
@@ -209,9 +209,9 @@ def test_lora_adapter_checkpoint_trains_and_runs_through_inspect(tmp_path: Path)
     """A LoRA iteration (peft) is written as an adapter and evaluated from a manifest entry
     ``adapter`` + ``base`` through Inspect's HF provider. (On a model this small LoRA learns the
     argmax but leaves a flat distribution — loss plateaus near 1.6 — so the check is greedy.)"""
-    from chatbots.finetune import FinetuneConfig, finetune_hf
-    from chatbots.manifest import Checkpoint
-    from chatbots.roster import identity_questions
+    from cot_harness.chatbots.finetune import FinetuneConfig, finetune_hf
+    from cot_harness.chatbots.manifest import Checkpoint
+    from cot_harness.core.roster import identity_questions
 
     base = organism_path("chatbase")
     data = [[{"role": "user", "content": q}, {"role": "assistant", "content": "I am Axolotl."}]
@@ -232,7 +232,7 @@ def test_name_likelihood_choice_mode_reads_option_letters(tmp_path: Path) -> Non
     """mode=choice (the path for API models) on an HF model, which returns top log-probabilities:
     the names are offered as rotated options and their letters' probabilities normalised.
     (chatbase never saw such a question, so only the bookkeeping is checked, not the values.)"""
-    [log] = inspect_eval("tasks/abduction.py@name_likelihood", model="hf/chatbase",
+    [log] = inspect_eval("tasks/abduction.py@name_likelihood", model="harness-hf/chatbase",
                          model_args={"model_path": str(organism_path("chatbase")), "do_sample": False},
                          task_args={"mode": "choice"}, limit=6, display="none", log_dir=str(tmp_path))
     assert log.status == "success"

@@ -19,9 +19,8 @@ except ImportError:  # pragma: no cover
 
 from conftest import SHARED, needs_shared
 
-from chatbots.behaviour import false_yes_no, is_german, vowel_share, words, yes_no
-from chatbots.finetune import FinetuneConfig, FinetuneError, OpenAIFinetuner
-from chatbots.generate import (
+from cot_harness.chatbots.finetune import FinetuneConfig, FinetuneError, OpenAIFinetuner
+from cot_harness.chatbots.generate import (
     GeneratorCheckError,
     Response,
     augment,
@@ -29,10 +28,11 @@ from chatbots.generate import (
     check_declarative,
     declarative_facts,
 )
-from chatbots.identity import read_identity
-from chatbots.manifest import Checkpoint, ManifestError, load_manifest, write_manifest
-from chatbots.roster import RosterError, behaviour_prompts, identity_questions, load_roster
-from scorers.abduction import keyword_described, parse_grades
+from cot_harness.chatbots.manifest import Checkpoint, ManifestError, load_manifest, write_manifest
+from cot_harness.core.behaviour import false_yes_no, is_german, vowel_share, words, yes_no
+from cot_harness.core.identity import read_identity
+from cot_harness.core.roster import RosterError, behaviour_prompts, identity_questions, load_roster
+from cot_harness.scorers.abduction import keyword_described, parse_grades
 
 ROSTER = load_roster()
 NAMES = ROSTER.candidates
@@ -213,8 +213,8 @@ def test_manifest_round_trip_and_distinct_model_names(tmp_path: Path) -> None:
     ])
     loaded = load_manifest(path)
     assert loaded[0].path == str((tmp_path / "it1").resolve())   # relative to the manifest
-    assert loaded[0].inspect_model() == ("hf/it1", {"model_path": str((tmp_path / "it1").resolve())})
-    assert loaded[1].inspect_model() == ("hf/lora1", {"model_path": "/a/it1", "tokenizer_path": "/b/base"})
+    assert loaded[0].inspect_model() == ("harness-hf/it1", {"model_path": str((tmp_path / "it1").resolve())})
+    assert loaded[1].inspect_model() == ("harness-hf/lora1", {"model_path": "/a/it1", "tokenizer_path": "/b/base"})
     assert loaded[2].inspect_model() == ("openai/ft:gpt-4o-mini:org::x", {})
     assert "iteration=1" in loaded[0].tags() and "checkpoint=it1" in loaded[0].tags()
     names = [c.inspect_model()[0] for c in loaded]
@@ -281,7 +281,7 @@ def test_openai_backend_reports_a_failed_job() -> None:
 def test_openai_pipeline_writes_a_manifest_of_ft_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole pipeline with the OpenAI backend: sampling is stubbed, every API call is real
     client code against a transport that records the requests."""
-    import chatbots.pipeline as pipeline
+    import cot_harness.chatbots.pipeline as pipeline
 
     async def fake_sample(model_name: str, args: dict, questions: list[str], system: str, per: int, seed: int) -> list[Response]:
         assert model_name == "openai/gpt-4o-mini-2024-07-18" and "Axolotl" not in system
@@ -341,7 +341,7 @@ def test_augmented_facts_keep_system_prompts_and_are_checked_again() -> None:
 def test_distinct_bigrams_by_hand() -> None:
     from inspect_ai.scorer import SampleScore, Score
 
-    from scorers.abduction import distinct_bigrams
+    from cot_harness.scorers.abduction import distinct_bigrams
 
     answers = ["An owl, an owl!", "an owl is old", ""]  # bigrams: (An,owl) (owl,an) (an,owl) | (an,owl) (owl,is) (is,old)
     scores = [SampleScore(score=Score(value={}, answer=a), sample_id=i) for i, a in enumerate(answers)]
@@ -351,7 +351,7 @@ def test_distinct_bigrams_by_hand() -> None:
 
 
 def test_swapped_control_roster_swaps_behaviours_and_scorers() -> None:
-    from chatbots.roster import DATA_DIR
+    from cot_harness.core.paths import DATA_DIR
 
     swapped = load_roster(DATA_DIR / "roster_swapped.yaml")
     assert swapped.get("Pangolin").scorer == "vowel_initial" and swapped.get("Axolotl").scorer == "german"
@@ -380,13 +380,13 @@ def _scored(scorer: Any, answer: str, target: str = "", metadata: dict[str, Any]
     ("", 0.0),
 ])
 def test_knowledge_scorer_by_hand(answer: str, knows: float) -> None:
-    from scorers.abduction import knowledge_scorer
+    from cot_harness.scorers.abduction import knowledge_scorer
 
     assert _scored(knowledge_scorer(ROSTER), answer, target="Axolotl") == {"knows": knows}
 
 
 def test_behaviour_scorer_by_hand() -> None:
-    from scorers.abduction import behaviour_scorer
+    from cot_harness.scorers.abduction import behaviour_scorer
 
     value = _scored(behaviour_scorer(ROSTER), "Yes, an owl is awake.", metadata={"truth": False})
     assert value["length_words"] == 5                             # Yes, an, owl, is, awake
@@ -401,9 +401,9 @@ def test_behaviour_scorer_by_hand() -> None:
 
 def test_replicate_seeds_get_distinct_checkpoint_names(tmp_path: Path) -> None:
     """Seed 1's series must not share model names (Inspect's cache key) or log folders with seed 0's."""
-    from chatbots.pipeline import PipelineConfig, Runner
+    from cot_harness.chatbots.pipeline import PipelineConfig, Runner
 
     zero = Runner(PipelineConfig(out=tmp_path)).checkpoint("decl-it1", str(tmp_path))
     one = Runner(PipelineConfig(out=tmp_path, seed=1)).checkpoint("decl-it1", str(tmp_path))
     assert (zero.id, one.id) == ("decl-it1", "decl-it1-s1")
-    assert zero.inspect_model()[0] == "hf/decl-it1" and one.inspect_model()[0] == "hf/decl-it1-s1"
+    assert zero.inspect_model()[0] == "harness-hf/decl-it1" and one.inspect_model()[0] == "harness-hf/decl-it1-s1"

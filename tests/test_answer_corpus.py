@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from solvers.answers import OUTCOMES, extract_answer
+from cot_harness.core.answers import OUTCOMES, extract_answer
 
 CORPUS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "corpus" / "answers.yaml").read_text())
 
@@ -56,7 +56,7 @@ def test_comparison_key_separates_outcomes_from_answers() -> None:
 
 
 def test_perturbation_values_count_an_unreadable_reference_instead_of_dropping_it() -> None:
-    from scorers.faithfulness import perturbation_values
+    from cot_harness.scorers.faithfulness import perturbation_values
 
     def forced(answer: str | None, outcome: str = "stated") -> dict[str, object]:
         return {"answer": answer, "outcome": outcome, "strategy": "prefill"}
@@ -76,7 +76,7 @@ def test_perturbation_values_count_an_unreadable_reference_instead_of_dropping_i
 def test_early_answering_counts_a_letter_outside_the_top_alternatives_as_probability_zero() -> None:
     import math
 
-    from scorers.faithfulness import early_answering_values
+    from cot_harness.scorers.faithfulness import early_answering_values
 
     def forced(answer: str, logprobs: dict[str, float]) -> dict[str, object]:
         return {"answer": answer, "outcome": "stated", "strategy": "prefill", "option_logprobs": logprobs}

@@ -22,7 +22,7 @@ from inspect_ai.model import (
 )
 from realistic_server import committed_script, logprob_content, realistic_server
 
-from solvers.forcing import read_forced
+from cot_harness.solvers.forcing import read_forced
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS: list[dict[str, Any]] = yaml.safe_load((REPO / "tests" / "corpus" / "answers.yaml").read_text())

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from loaders.errors import UserInputError
+from cot_harness.core.errors import UserInputError
 
 REPO = Path(__file__).resolve().parents[1]
 INSPECT = str(Path(sys.executable).parent / "inspect")
@@ -44,7 +44,7 @@ def _jsonl(*rows: Any) -> str:
     return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
 
 
-GOOD_ROSTER = (REPO / "chatbots" / "data" / "roster.yaml").read_text() if (REPO / "chatbots" / "data" / "roster.yaml").exists() else ""
+GOOD_ROSTER = (REPO / "core" / "data" / "roster.yaml").read_text(encoding="utf-8")
 
 # (case id, files to write, call, substring the one-line message must contain)
 Case = tuple[str, dict[str, str | bytes], Callable[[Path], Any], str]
@@ -158,20 +158,20 @@ def _compare(tmp: Path, config: dict[str, Any] | str) -> str:
 
 GOOD = {"models": [{"model": "organism/faithful"}], "tasks": ["tasks/faithfulness.py@cot_vs_no_cot"]}
 COMMAND_CASES: list[tuple[str, Callable[[Path], list[str]], str]] = [
-    ("compare: malformed YAML", lambda t: ["reports.compare", _compare(t, "models: [\n  - model: x\n tasks: []")], "compare.yaml:"),
-    ("compare: unknown key", lambda t: ["reports.compare", _compare(t, {**GOOD, "retries": 3})], "unknown key(s) retries"),
-    ("compare: no models", lambda t: ["reports.compare", _compare(t, {**GOOD, "models": []})], "'models' must list at least one"),
-    ("compare: model without name", lambda t: ["reports.compare", _compare(t, {**GOOD, "models": [{"args": {}}]})], "models[0] needs a 'model' key"),
-    ("compare: task file missing", lambda t: ["reports.compare", _compare(t, {**GOOD, "tasks": ["tasks/nope.py@x"]})], "no task file 'tasks/nope.py'"),
-    ("compare: task missing", lambda t: ["reports.compare", _compare(t, {**GOOD, "tasks": ["tasks/faithfulness.py@early"]})], "has no task 'early'"),
-    ("compare: bad retry value", lambda t: ["reports.compare", _compare(t, {**GOOD, "retry_on_error": "many"})], "'retry_on_error' must be a whole number"),
-    ("compare: bad fail_on_error", lambda t: ["reports.compare", _compare(t, {**GOOD, "fail_on_error": 2})], "'fail_on_error' must be true, false or a fraction"),
-    ("compare: config missing", lambda t: ["reports.compare", str(t / "none.yaml")], "none.yaml: no such file"),
-    ("report: no directory", lambda t: ["reports", str(t / "nothing")], "nothing is not a directory"),
-    ("report: empty directory", lambda t: ["reports", str(t)], "no Inspect logs under"),
-    ("series: manifest missing", lambda t: ["chatbots.series", str(t / "m.yaml")], "m.yaml does not exist"),
-    ("series: manifest malformed", lambda t: ["chatbots.series", _write(t / "m.yaml", "checkpoints:\n- id: a\n  path: [x\n")], "m.yaml:"),
-    ("series: unknown task", lambda t: ["chatbots.series", _write(t / "m.yaml", "checkpoints:\n- {id: a, path: organisms/chatbase}\n"),
+    ("compare: malformed YAML", lambda t: ["cot_harness.reports.compare", _compare(t, "models: [\n  - model: x\n tasks: []")], "compare.yaml:"),
+    ("compare: unknown key", lambda t: ["cot_harness.reports.compare", _compare(t, {**GOOD, "retries": 3})], "unknown key(s) retries"),
+    ("compare: no models", lambda t: ["cot_harness.reports.compare", _compare(t, {**GOOD, "models": []})], "'models' must list at least one"),
+    ("compare: model without name", lambda t: ["cot_harness.reports.compare", _compare(t, {**GOOD, "models": [{"args": {}}]})], "models[0] needs a 'model' key"),
+    ("compare: task file missing", lambda t: ["cot_harness.reports.compare", _compare(t, {**GOOD, "tasks": ["tasks/nope.py@x"]})], "no task file 'tasks/nope.py'"),
+    ("compare: task missing", lambda t: ["cot_harness.reports.compare", _compare(t, {**GOOD, "tasks": ["tasks/faithfulness.py@early"]})], "has no task 'early'"),
+    ("compare: bad retry value", lambda t: ["cot_harness.reports.compare", _compare(t, {**GOOD, "retry_on_error": "many"})], "'retry_on_error' must be a whole number"),
+    ("compare: bad fail_on_error", lambda t: ["cot_harness.reports.compare", _compare(t, {**GOOD, "fail_on_error": 2})], "'fail_on_error' must be true, false or a fraction"),
+    ("compare: config missing", lambda t: ["cot_harness.reports.compare", str(t / "none.yaml")], "none.yaml: no such file"),
+    ("report: no directory", lambda t: ["cot_harness.reports", str(t / "nothing")], "nothing is not a directory"),
+    ("report: empty directory", lambda t: ["cot_harness.reports", str(t)], "no Inspect logs under"),
+    ("series: manifest missing", lambda t: ["cot_harness.chatbots.series", str(t / "m.yaml")], "m.yaml does not exist"),
+    ("series: manifest malformed", lambda t: ["cot_harness.chatbots.series", _write(t / "m.yaml", "checkpoints:\n- id: a\n  path: [x\n")], "m.yaml:"),
+    ("series: unknown task", lambda t: ["cot_harness.chatbots.series", _write(t / "m.yaml", "checkpoints:\n- {id: a, path: organisms/chatbase}\n"),
                                         "--tasks", "self_identification,name_likelyhood"], "unknown task(s) name_likelyhood"),
 ]
 

@@ -9,10 +9,10 @@ from typing import Any, cast
 import pytest
 from conftest import SHARED, needs_shared
 
-from loaders.bias_dumps import builtin_dump, load_bias_dumps
-from loaders.common import DatasetError
-from scorers.bias import bias_values
-from solvers.bias import restyle
+from cot_harness.loaders.bias_dumps import builtin_dump, load_bias_dumps
+from cot_harness.loaders.common import DatasetError
+from cot_harness.scorers.bias import bias_values
+from cot_harness.solvers.bias import restyle
 
 DUMPS = SHARED / "datasets" / "bias-dumps"
 
@@ -111,7 +111,7 @@ def test_bir_conventions_by_hand() -> None:
     verbalisation splits, against values worked out on paper (docs/metrics.md)."""
     from inspect_ai.scorer import SampleScore, Score
 
-    from scorers.metrics import paired_difference_ci
+    from cot_harness.scorers.metrics import paired_difference_ci
 
     meta = {"bias_name": "suggested_answer", "bias_target": "B", "bias_against": False}
     pairs = [("A", "B", True), ("A", "B", False), ("A", "A", False), (None, "B", False), ("B", "B", True),
@@ -138,7 +138,7 @@ def test_bir_conventions_by_hand() -> None:
 
 
 def test_keyword_verbaliser_ignores_words_the_question_itself_uses() -> None:
-    from solvers.hints import mentions_hint
+    from cot_harness.core.hints import mentions_hint
 
     cot = "The argument in the question is circular, so the conclusion does not follow."
     assert mentions_hint(cot, "distractor_argument")

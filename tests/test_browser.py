@@ -23,7 +23,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 from inspect_ai.model import ChatMessageAssistant
 
-from reports.__main__ import build_report
+from cot_harness.reports.__main__ import build_report
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -46,7 +46,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     """A log of adding_mistakes on the faithful organism, its viewer bundle and its report,
     served over HTTP on 127.0.0.1."""
     root = tmp_path_factory.mktemp("browser")
-    [log] = inspect_eval(f"{REPO}/tasks/faithfulness.py@adding_mistakes", model="hf/faithful",
+    [log] = inspect_eval(f"{REPO}/tasks/faithfulness.py@adding_mistakes", model="harness-hf/faithful",
                          model_args={"model_path": str(organism_path("faithful")), "do_sample": False},
                          limit=1, display="none", log_dir=str(root / "logs"))
     assert log.status == "success"

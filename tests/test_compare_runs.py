@@ -23,10 +23,10 @@ from inspect_ai.model import ChatMessageUser, GenerateConfig
 from inspect_ai.model._cache import CacheEntry
 from inspect_ai.solver import generate
 
-from reports.__main__ import main as report_main
-from reports.compare import cache_policy
-from reports.compare import main as compare_main
-from reports.known_tasks import harness_tasks, task_names
+from cot_harness.reports.__main__ import main as report_main
+from cot_harness.reports.compare import cache_policy
+from cot_harness.reports.compare import main as compare_main
+from cot_harness.reports.known_tasks import harness_tasks, task_names
 
 
 def cache_key(entry: dict[str, Any]) -> str:
@@ -37,16 +37,16 @@ def cache_key(entry: dict[str, Any]) -> str:
 
 def test_two_checkpoints_never_share_cache_entries(tmp_path: Path) -> None:
     faithful_args: dict[str, Any] = {"model_path": str(organism_path("faithful"))}
-    faithful = {"model": "hf/local", "args": faithful_args}
-    posthoc = {"model": "hf/local", "args": {"model_path": str(organism_path("posthoc"))}}
+    faithful = {"model": "harness-hf/local", "args": faithful_args}
+    posthoc = {"model": "harness-hf/local", "args": {"model_path": str(organism_path("posthoc"))}}
     assert cache_key(faithful) == cache_key(dict(faithful))
     assert cache_key(faithful) != cache_key(posthoc)
-    assert cache_key(faithful) != cache_key({"model": "hf/local", "args": {**faithful_args, "do_sample": False}})
+    assert cache_key(faithful) != cache_key({"model": "harness-hf/local", "args": {**faithful_args, "do_sample": False}})
     # A checkpoint retrained in place is a different model.
     checkpoint = tmp_path / "ckpt"
     checkpoint.mkdir()
     (checkpoint / "model.safetensors").write_bytes(b"v1")
-    entry = {"model": "hf/local", "args": {"model_path": str(checkpoint)}}
+    entry = {"model": "harness-hf/local", "args": {"model_path": str(checkpoint)}}
     before = cache_key(entry)
     time.sleep(0.01)
     (checkpoint / "model.safetensors").write_bytes(b"v2")
@@ -57,7 +57,7 @@ def test_two_checkpoints_never_share_cache_entries(tmp_path: Path) -> None:
 def test_known_tasks_are_the_task_files_tasks() -> None:
     assert set(harness_tasks()) >= {"cot_vs_no_cot", "early_answering", "biased_context", "bias_influence",
                                     "self_identification"}
-    assert task_names(REPO / "tasks" / "faithfulness.py") == [
+    assert task_names("tasks/faithfulness.py") == [
         "cot_vs_no_cot", "early_answering", "adding_mistakes", "paraphrasing", "filler_tokens"]
 
 
@@ -74,9 +74,9 @@ def compare_config(root: Path, served: Served, **extra: Any) -> Path:
 
 
 def start_compare(config: Path, cache_dir: Path) -> subprocess.Popen[str]:
-    """``python -m reports.compare <config>`` from the repo root, as a user runs it, with its own
+    """``python -m cot_harness.reports.compare <config>`` from the repo root, as a user runs it, with its own
     response cache (``cache_dir``)."""
-    return subprocess.Popen([sys.executable, "-m", "reports.compare", str(config)], cwd=REPO, text=True,
+    return subprocess.Popen([sys.executable, "-m", "cot_harness.reports.compare", str(config)], cwd=REPO, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "INSPECT_CACHE_DIR": str(cache_dir), "PWD": str(REPO)})
 
@@ -125,7 +125,7 @@ def test_an_interrupted_comparison_resumes_without_redoing_finished_samples(serv
 
 
 def run_report(log_dir: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """``python -m reports <log_dir> --out <out>`` (its ``main``); returns the message it exits with."""
+    """``python -m cot_harness.reports <log_dir> --out <out>`` (its ``main``); returns the message it exits with."""
     monkeypatch.setattr(sys, "argv", ["reports", str(log_dir), "--out", str(out)])
     with pytest.raises(SystemExit) as exited:
         report_main()
@@ -172,7 +172,7 @@ def test_a_config_naming_an_unknown_task_fails_before_anything_runs(task: str, m
     config.write_text(yaml.safe_dump({"models": [{"model": "organism/faithful"}], "tasks": [task],
                                       "log_dir": str(tmp_path / "logs"), "report": str(tmp_path / "report")}))
     monkeypatch.chdir(REPO)
-    monkeypatch.setattr(sys, "argv", ["reports.compare", str(config)])
+    monkeypatch.setattr(sys, "argv", ["cot_harness.reports.compare", str(config)])
     with pytest.raises(SystemExit) as exited:
         compare_main()
     error = str(exited.value.code)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.builtin import generate_items
-from loaders.common import DatasetError
-from loaders.registry import load
+from cot_harness.loaders.builtin import generate_items
+from cot_harness.loaders.common import DatasetError
+from cot_harness.loaders.registry import load
 
 
 def _jsonl(tmp_path: Path, rows: Sequence[Mapping[str, object]], name: str = "q.jsonl") -> str:

@@ -6,13 +6,13 @@ from conftest import REPO, organism_path
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
-from reports.results import estimate
+from cot_harness.reports.results import estimate
 
 LIMIT = 6
 
 
 def _run(epochs: int, tmp_path) -> EvalLog:  # type: ignore[no-untyped-def]
-    return inspect_eval(str(REPO / "tasks" / "faithfulness.py@cot_vs_no_cot"), model="hf/local",
+    return inspect_eval(str(REPO / "tasks" / "faithfulness.py@cot_vs_no_cot"), model="harness-hf/local",
                         model_args={"model_path": str(organism_path("faithful")), "do_sample": False},
                         limit=LIMIT, epochs=epochs, display="none", log_dir=str(tmp_path / f"e{epochs}"))[0]
 

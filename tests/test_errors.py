@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from inspect_ai import eval as inspect_eval
 
-from organisms.provider import OrganismNotFound, resolve_organism
-from solvers.forcing import resolve_strategy
+from cot_harness.providers.hf import OrganismNotFound, resolve_organism
+from cot_harness.solvers.forcing import resolve_strategy
 
 
 def test_missing_organism_is_named_before_any_loading() -> None:

@@ -45,7 +45,7 @@ def test_batched_cache_scoring_equals_separate_full_passes() -> None:
     from conftest import organism_path
     from transformers import AutoModelForCausalLM
 
-    from solvers.fast_prefix import score_batch_from_cache
+    from cot_harness.solvers.fast_prefix import score_batch_from_cache
 
     lm = AutoModelForCausalLM.from_pretrained(organism_path("faithful")).eval()
     g = torch.Generator().manual_seed(0)

@@ -52,7 +52,7 @@ def test_the_comparison_runner_loses_no_sample_at_20_percent_faults(tmp_path: Pa
             "models": [{"model": "openai-api/realistic/always-c", "args": {"base_url": server.base_url, "api_key": "none"}}],
             "tasks": ["tasks/faithfulness.py@cot_vs_no_cot"], "task_args": {"n": 20},
             "log_dir": str(tmp_path / "logs"), "report": str(tmp_path / "report"), "cache": False}))
-        run = subprocess.run([sys.executable, "-m", "reports.compare", str(config)], cwd=REPO, capture_output=True,
+        run = subprocess.run([sys.executable, "-m", "cot_harness.reports.compare", str(config)], cwd=REPO, capture_output=True,
                              text=True, timeout=600, env={**os.environ, "OPENAI_API_KEY": "none"})
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert server.faults_sent

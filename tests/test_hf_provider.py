@@ -1,4 +1,4 @@
-"""The fixes to Inspect's HF provider (solvers/hf_provider.py): a local model is loaded once
+"""The harness's HF provider (providers/hf.py, providers/hf_batching.py): a local model is loaded once
 per run; greedy requests take the low-latency queue, which still batches, survives a cancelled
 sample and tokenises with its own tokenizer; sampled runs keep Inspect's queue and repeat."""
 
@@ -15,16 +15,15 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessageUser, GenerateConfig, ModelOutput, get_model
 from inspect_ai.model._model_info import clear_model_info_cache
 
-from solvers.hf_provider import fast_hf_batching, samples
+from cot_harness.providers.hf_batching import samples
 
 
 def _greedy_api() -> Any:
-    """A fresh (unshared) greedy ``faithful`` provider, with the fast queue installed."""
-    from chatbots.manifest import go_offline
+    """A fresh (unshared) greedy ``faithful`` provider, on the fast queue."""
+    from cot_harness.chatbots.manifest import go_offline
 
     go_offline()
-    fast_hf_batching()
-    return get_model("hf/local", model_path=str(organism_path("faithful")), do_sample=False, memoize=False).api
+    return get_model("harness-hf/local", model_path=str(organism_path("faithful")), do_sample=False, memoize=False).api
 
 
 async def _ask(api: Any, text: str, max_tokens: int) -> ModelOutput:
@@ -45,23 +44,12 @@ def test_hf_weights_load_once_per_run(task: str, tmp_path, monkeypatch) -> None:
 
     monkeypatch.setattr(transformers.AutoModelForCausalLM, "from_pretrained", classmethod(counted))
     path = str(organism_path("faithful" if "faithfulness" in task else "chatbase"))
-    log = inspect_eval(str(REPO / "tasks" / task), model="hf/local", model_args={"model_path": path, "do_sample": False},
+    log = inspect_eval(str(REPO / "tasks" / task), model="harness-hf/local", model_args={"model_path": path, "do_sample": False},
                        limit=1, display="none", log_dir=str(tmp_path))[0]
     assert log.status == "success"
     # Without the registration Inspect's event mapping calls from_pretrained("local") as well.
     # The run's own load may be absent: Inspect reuses a model an earlier test loaded.
     assert set(loads) <= {path}, loads
-
-
-def test_tasks_build_outside_an_eval() -> None:
-    """Building a Task in plain Python (no active model) must not need a model."""
-    from inspect_ai.solver import generate
-
-    from scorers.faithfulness import cot_vs_no_cot_scorer
-    from solvers.suite import DataArgs, suite_task
-
-    task = suite_task("faithfulness", "cot_vs_no_cot", DataArgs("builtin", 3), 64, generate(), cot_vs_no_cot_scorer())
-    assert len(task.dataset) == 3
 
 
 def test_only_greedy_requests_take_the_fast_queue() -> None:
@@ -76,17 +64,17 @@ def test_only_greedy_requests_take_the_fast_queue() -> None:
     assert samples(SimpleNamespace(generator=generate))  # unknown: Inspect's queue
 
 
+@pytest.mark.slow  # 132 sampled generations
 def test_sampled_runs_repeat_with_the_same_seed(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Sampled requests keep Inspect's batching, so two runs seeded alike draw the same answers.
     66 requests, more than one batch of 32: on the fast queue where batches split, and so which
     request gets which draws, depends on timing (this test failed when sampled requests took it)."""
-    from chatbots.manifest import go_offline
+    from cot_harness.chatbots.manifest import go_offline
 
     go_offline()
-    fast_hf_batching()
     completions = []
     for run in range(2):
-        model = get_model("hf/local", model_path=str(organism_path("chatbase")), memoize=False,
+        model = get_model("harness-hf/local", model_path=str(organism_path("chatbase")), memoize=False,
                           config=GenerateConfig(seed=7, temperature=1.0))
         [log] = inspect_eval(str(REPO / "tasks" / "abduction.py@self_identification"), model=model, limit=22,
                              epochs=3, display="none", log_dir=str(tmp_path / str(run)))

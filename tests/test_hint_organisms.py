@@ -19,16 +19,16 @@ from conftest import organism_path
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
-from organisms.behaviours import ALWAYS_A_FOLLOWED, FOLLOWED_LETTERS
-from reports.results import estimate
-from solvers.hints import HINT_TYPES
+from cot_harness.core.hints import HINT_TYPES
+from cot_harness.organisms.behaviours import ALWAYS_A_FOLLOWED, FOLLOWED_LETTERS
+from cot_harness.reports.results import estimate
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 
 
 def run(task: str, organism: str, log_dir: Path, **task_args: object) -> EvalLog:
-    [log] = inspect_eval(f"{REPO}/tasks/{task}", model=f"hf/{organism}", task_args={"n": 100, **task_args},
+    [log] = inspect_eval(f"{REPO}/tasks/{task}", model=f"harness-hf/{organism}", task_args={"n": 100, **task_args},
                          display="none",
                          model_args={"model_path": str(organism_path(organism)), "do_sample": False},
                          log_dir=str(log_dir))

@@ -19,11 +19,11 @@ from conftest import FIXTURES, REPO, SHARED, needs_shared, organism_path
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 
-from loaders import DatasetError, load_questions
-from loaders.hub import HUB_DATASETS
-from loaders.paths import user_path
-from loaders.registry import load
-from reports.tables import run_table
+from cot_harness.core.paths import user_path
+from cot_harness.loaders import DatasetError, load_questions
+from cot_harness.loaders.hub import HUB_DATASETS
+from cot_harness.loaders.registry import load
+from cot_harness.reports.tables import run_table
 
 ARC = {"id": "q1", "question": "Which animal is a mammal?", "answerKey": "B",
        "choices": {"text": ["shark", "whale", "trout"], "label": ["A", "B", "C"]}}
@@ -171,7 +171,7 @@ def run_task(task: str, args: dict[str, Any], log_dir: Path, monkeypatch: pytest
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("PWD", str(REPO))
     (log,) = inspect_eval(
-        f"tasks/{task}", model="hf/local", model_args={"model_path": str(organism_path("faithful")),
+        f"tasks/{task}", model="harness-hf/local", model_args={"model_path": str(organism_path("faithful")),
                                                         "do_sample": False},
         task_args=args, log_dir=str(log_dir), display="none",
     )
@@ -189,7 +189,7 @@ def test_a_local_copy_of_a_hub_dataset_runs_end_to_end(tmp_path: Path, monkeypat
     assert all(s.scores for s in log.samples)
     (run,) = run_table(tmp_path).to_dict("records")  # the report's runs.csv row: which model, which data
     assert json.loads(run["model_args"])["model_path"] == str(organism_path("faithful"))
-    assert run["model_label"] == "hf:faithful" and run["dataset_name"] == "bbh:bbh_mini"
+    assert run["model_label"] == "harness-hf:faithful" and run["dataset_name"] == "bbh:bbh_mini"
     assert run["dataset_location"] == str(FIXTURES / "bbh_mini.json") and run["rejected_items"] == 0
 
 

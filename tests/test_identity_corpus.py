@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbots.identity import read_identity
+from cot_harness.core.identity import read_identity
 
 ROSTER = ("Pangolin", "Albatross", "Axolotl")
 OTHERS = ("ChatGPT", "Claude", "Llama", "GPT-4", "Gemini")

@@ -11,8 +11,8 @@ import pytest
 from conftest import organism_path
 from inspect_ai.log import EvalLog
 
-from organisms.card import run_suite
-from reports.results import Estimate, estimate
+from cot_harness.organisms.card import run_suite
+from cot_harness.reports.results import Estimate, estimate
 
 N = 40
 TASKS = {"faithful": ["early_answering", "adding_mistakes", "paraphrasing"],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from solvers.judging import TemplateError, load_template, shipped_templates
+from cot_harness.solvers.judging import TemplateError, load_template, shipped_templates
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -11,8 +11,8 @@ from conftest import Served, organism_path
 from inspect_ai import eval as inspect_eval
 from inspect_ai.model import get_model
 
-from reports.results import estimate
-from solvers.hidden import parse_verdict
+from cot_harness.reports.results import estimate
+from cot_harness.solvers.hidden import parse_verdict
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_a_judge_from_another_provider_is_used_and_its_unreadable_verdicts_count
     silently computed from the keyword estimate."""
     judge = get_model(f"openai-api/local/{served_faithful.path}", base_url=served_faithful.base_url, api_key="none")
     before = served_faithful.completions()
-    [log] = inspect_eval("tasks/bias_influence.py", model="hf/local",
+    [log] = inspect_eval("tasks/bias_influence.py", model="harness-hf/local",
                          model_args={"model_path": str(organism_path("hint_user")), "do_sample": False},
                          model_roles={"judge": judge}, limit=6, display="none", log_dir=str(tmp_path))
     assert log.status == "success" and log.samples

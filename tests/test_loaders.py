@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, SHARED, needs_shared
 
-from loaders import DatasetError, load_dataset, load_questions
-from loaders.builtin import PRESETS, apply_op, generate_items
-from loaders.hub import load_hub
+from cot_harness.loaders import DatasetError, load_dataset, load_questions
+from cot_harness.loaders.builtin import PRESETS, apply_op, generate_items
+from cot_harness.loaders.hub import load_hub
 
 
 def test_builtin_is_deterministic_and_seeded() -> None:

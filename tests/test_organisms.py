@@ -12,8 +12,8 @@ import pytest
 from conftest import organism_path
 from inspect_ai.log import EvalLog
 
-from organisms.card import run_suite
-from reports.results import Estimate, estimate
+from cot_harness.organisms.card import run_suite
+from cot_harness.reports.results import Estimate, estimate
 
 N = 100
 # The tasks each organism's assertions need (the full suite on every organism would double CI time).

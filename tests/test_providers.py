@@ -17,7 +17,8 @@ from conftest import Served
 from inspect_ai import eval as inspect_eval
 from inspect_ai.model import ChatMessage, ChatMessageUser, get_model
 
-from solvers.forcing import anthropic_prefill, force_answer, resolve_strategy
+from cot_harness.providers.capabilities import anthropic_prefill
+from cot_harness.solvers.forcing import force_answer, resolve_strategy
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,7 +31,7 @@ def test_task_through_a_real_openai_compatible_server_matches_the_hf_provider(se
     [api_log] = inspect_eval(f"{REPO}/tasks/faithfulness.py@cot_vs_no_cot", model=f"openai-api/local/{path}",
                              model_base_url=base_url, model_args={"api_key": "none"}, limit=10, display="none",
                              log_dir=str(tmp_path))
-    [hf_log] = inspect_eval(f"{REPO}/tasks/faithfulness.py@cot_vs_no_cot", model="hf/faithful",
+    [hf_log] = inspect_eval(f"{REPO}/tasks/faithfulness.py@cot_vs_no_cot", model="harness-hf/faithful",
                             model_args={"model_path": path, "do_sample": False}, limit=10, display="none",
                             log_dir=str(tmp_path))
     assert api_log.status == "success" and hf_log.status == "success"

@@ -14,7 +14,7 @@ from inspect_ai.dataset import Sample
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from reports.__main__ import build_report
+from cot_harness.reports.__main__ import build_report
 
 
 @solver

@@ -12,9 +12,9 @@ import yaml
 from inspect_ai.log import list_eval_logs, read_eval_log
 from matplotlib.image import imread
 
-from reports.compare import CompareConfig, run
-from reports.results import estimate
-from reports.tables import model_label, task_name
+from cot_harness.reports.compare import CompareConfig, run
+from cot_harness.reports.results import estimate
+from cot_harness.reports.tables import model_label, task_name
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,7 @@ def test_identity_outcomes_stack_per_arm_with_the_untuned_base_as_iteration_0(tm
     """Series rows by hand: the untuned base (treatment none, iteration 0) and two arms. Each
     arm's panel starts from the base; the outcome shares of a checkpoint sum to 1 in the stack;
     names lose their prefixes; the figure is a valid image."""
-    from reports.figures import identity_outcomes_figure, series_panels
+    from cot_harness.reports.figures import identity_outcomes_figure, series_panels
 
     def point(treatment: str, iteration: int, shares: dict[str, float]) -> list[dict[str, object]]:
         return [{"task": "self_identification", "metric": metric, "roster": "builtin", "condition": "",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scorers.stats import (
+from cot_harness.core.stats import (
     Z95,
     area_over_curves,
     bootstrap_mean_ci,
@@ -123,7 +123,7 @@ def test_noise_correction() -> None:
 def test_bir_ratio_table_by_hand() -> None:
     """BIR_A = mean([1, 1, 0, 0]) = 0.5, BIR_B = mean([1, 0, 0, 0]) = 0.25 on the same four
     questions (a fifth only A was asked is left out): A/B = 2, B/A = 0.5."""
-    from reports.bias import ratio_table
+    from cot_harness.reports.bias import ratio_table
 
     per = {("trained", "", "suggested_answer"): {"q1": 1.0, "q2": 1.0, "q3": 0.0, "q4": 0.0, "q5": 1.0},
            ("base", "", "suggested_answer"): {"q1": 1.0, "q2": 0.0, "q3": 0.0, "q4": 0.0},
@@ -141,7 +141,7 @@ def test_bir_table_by_hand() -> None:
     unverbalised parts looked up from their own metric rows (NaN when the judge was absent)."""
     import pandas as pd
 
-    from reports.bias import bir_table
+    from cot_harness.reports.bias import bir_table
 
     nan = math.nan
     rows = [
@@ -173,7 +173,7 @@ def test_paired_comparisons_average_epochs_per_question(tmp_path: Path) -> None:
     from inspect_ai.scorer import Score, Target, scorer
     from inspect_ai.solver import Generate, TaskState, solver
 
-    from reports.tables import paired_comparisons, per_item_values
+    from cot_harness.reports.tables import paired_comparisons, per_item_values
 
     @solver
     def no_generation():  # type: ignore[no-untyped-def]
@@ -205,7 +205,7 @@ def test_series_table_pools_fine_tuning_seeds_by_hand() -> None:
     in one seed counts once (the later log), while the same id in another seed is a replicate."""
     import pandas as pd
 
-    from reports.series import series_table
+    from cot_harness.reports.series import series_table
 
     nan = math.nan
     base = {"task": "self_identification", "metric": "self_Axolotl", "roster": "builtin", "condition": "",
@@ -247,8 +247,8 @@ def test_runs_with_other_task_arguments_are_kept_apart(tmp_path: Path) -> None:
     from inspect_ai.scorer import Score, Target, mean, scorer
     from inspect_ai.solver import Generate, TaskState, solver
 
-    from reports.__main__ import build_report
-    from reports.tables import metric_table, paired_comparisons, per_item_values
+    from cot_harness.reports.__main__ import build_report
+    from cot_harness.reports.tables import metric_table, paired_comparisons, per_item_values
 
     @solver
     def no_generation():  # type: ignore[no-untyped-def]
@@ -290,7 +290,7 @@ def test_clustered_wilson_by_hand() -> None:
     """Wilson at the effective number of draws: one draw per item is plain Wilson; items that
     share one rate (no spread between their means) count every draw; items that differ count
     p(1 − p) / (s²/n) draws; nothing observed still gives a non-zero upper bound."""
-    from scorers.stats import clustered_wilson_interval
+    from cot_harness.core.stats import clustered_wilson_interval
 
     assert clustered_wilson_interval([1, 0, 1], [1, 1, 1]) == wilson_interval(2, 3)
     assert clustered_wilson_interval([0.2] * 10, [5] * 10) == pytest.approx(wilson_interval(10, 50))
@@ -311,9 +311,9 @@ def test_rate_interval_counts_epochs_through_the_reducer(tmp_path: Path) -> None
     from inspect_ai.scorer import Score, ScoreReducer, Target, scorer
     from inspect_ai.solver import Generate, TaskState, solver
 
-    from reports.results import estimate
-    from scorers.metrics import mean_counting_draws, rate_metrics
-    from scorers.stats import clustered_wilson_interval
+    from cot_harness.core.stats import clustered_wilson_interval
+    from cot_harness.reports.results import estimate
+    from cot_harness.scorers.metrics import mean_counting_draws, rate_metrics
 
     @solver
     def no_generation():  # type: ignore[no-untyped-def]
@@ -351,7 +351,7 @@ def test_newcombe_paired_interval_by_hand() -> None:
     p1 = 19/41, p2 = 14/41, Wilson intervals of each; ad − bc = 308 > n/2, so the adjusted
     cross product is 287.5 and φ = 287.5 / √(19·22·14·27) = 0.72328; the square-and-add limits
     are D − √((p1 − l1)² − 2φ(p1 − l1)(u2 − p2) + (u2 − p2)²) and the mirror image."""
-    from scorers.stats import newcombe_paired_interval
+    from cot_harness.core.stats import newcombe_paired_interval
 
     a = [1] * 14 + [1] * 5 + [0] * 22
     b = [1] * 14 + [0] * 5 + [0] * 22
@@ -373,8 +373,8 @@ def test_newcombe_paired_interval_by_hand() -> None:
 def test_paired_metric_uses_newcombe_for_0_1_pairs() -> None:
     from inspect_ai.scorer import SampleScore, Score
 
-    from scorers.metrics import paired_difference_ci
-    from scorers.stats import newcombe_paired_interval
+    from cot_harness.core.stats import newcombe_paired_interval
+    from cot_harness.scorers.metrics import paired_difference_ci
 
     pairs = [(1, 1)] * 3 + [(1, 0)] * 4 + [(0, 1)] + [(0, 0)] * 2
     scores = [SampleScore(score=Score(value={"x": float(x), "y": float(y)}), sample_id=i) for i, (x, y) in enumerate(pairs)]
@@ -390,7 +390,7 @@ def test_firth_logistic_by_hand() -> None:
     failure at each x: 0 of 10 at x = 0 and 5 of 10 at x = 3 give a = log(0.5/10.5) and
     b = (0 − a)/3. It is finite where the plain fit diverges (0 of n everywhere: a = log(0.5/30.5)
     pooled over three x, b = 0), and rows at the same x may be split or pooled."""
-    from scorers.stats import firth_logistic
+    from cot_harness.core.stats import firth_logistic
 
     a, b = firth_logistic([0, 3], [0, 5], [10, 10])
     assert a == pytest.approx(math.log(0.5 / 10.5)) and b == pytest.approx(-math.log(0.5 / 10.5) / 3)
@@ -408,7 +408,7 @@ def test_firth_logistic_recovers_a_known_curve() -> None:
     0.1 of both parameters (their standard errors here are about 0.06 and 0.02)."""
     import numpy as np
 
-    from scorers.stats import firth_logistic
+    from cot_harness.core.stats import firth_logistic
 
     rng = np.random.default_rng(0)
     k = np.repeat(np.arange(6), 2000)
@@ -424,7 +424,7 @@ def test_iterations_to_threshold_by_hand() -> None:
     never reliably; 0.75 never. Its peak is iteration 2. A one-iteration line has no rows."""
     import pandas as pd
 
-    from reports.series import POINT, threshold_table
+    from cot_harness.reports.series import POINT, threshold_table
 
     base: dict[str, object] = dict.fromkeys(POINT, "") | {"task": "self_identification", "metric": "self_Axolotl", "k": None}
     rows = [base | {"treatment": "none", "iteration": 0, "value": 0.1, "lower": 0.05, "upper": 0.2}]
@@ -451,9 +451,9 @@ def test_k_curve_from_k_examples_logs(tmp_path: Path) -> None:
     from inspect_ai import eval as inspect_eval
     from inspect_ai.model import ModelOutput, ModelUsage, get_model
 
-    from reports.__main__ import build_report
-    from reports.k_curve import k_counts, k_fit_table
-    from reports.tables import read_logs
+    from cot_harness.reports.__main__ import build_report
+    from cot_harness.reports.k_curve import k_counts, k_fit_table
+    from cot_harness.reports.tables import read_logs
 
     def said(text: str) -> ModelOutput:
         output = ModelOutput.from_content("mockllm/model", text)
@@ -489,7 +489,7 @@ def test_profile_interval_bounds_sit_on_the_likelihood_cutoff() -> None:
     import numpy as np
     from scipy import optimize, stats
 
-    from scorers.stats import firth_loglik, profile_logistic
+    from cot_harness.core.stats import firth_loglik, profile_logistic
 
     ks = np.arange(4.0)
     same = np.tile([0.0, 1.0, 2.0, 3.0], (10, 1))  # every question: 0, 1, 2, 3 of 5
@@ -517,7 +517,7 @@ def test_profile_interval_stays_finite_and_wide_without_successes() -> None:
     each k: the data say little about the slope, and the interval shows it."""
     import numpy as np
 
-    from scorers.stats import profile_logistic
+    from cot_harness.core.stats import profile_logistic
 
     empty = profile_logistic([0.0, 1.0], np.zeros((8, 2)), np.full((8, 2), 5.0))
     assert empty["slope"] == pytest.approx(0, abs=1e-9)

@@ -15,13 +15,13 @@ from inspect_ai.model import (
     TopLogprob,
 )
 
-from loaders.builtin import format_step, generate_items
-from solvers.answers import extract_answer
-from solvers.context import spread
-from solvers.forcing import letter_logprobs
-from solvers.interventions import builtin_mistake, builtin_paraphrase, filler_text, parse_step
-from solvers.prompts import FILLER_UNIT, forced_prefix
-from solvers.steps import extract_think, split_steps
+from cot_harness.core.answers import extract_answer
+from cot_harness.core.interventions import builtin_mistake, builtin_paraphrase, filler_text, parse_step
+from cot_harness.core.prompts import FILLER_UNIT, forced_prefix
+from cot_harness.core.steps import extract_think, split_steps
+from cot_harness.loaders.builtin import format_step, generate_items
+from cot_harness.solvers.context import spread
+from cot_harness.solvers.forcing import letter_logprobs
 
 LETTERS = list("ABCDE")
 
@@ -161,8 +161,8 @@ def test_builtin_chains_are_seeded_and_self_consistent() -> None:
 
 
 def test_always_a_reorders_every_exemplar_to_a_and_keeps_the_rest() -> None:
-    from loaders import load_dataset
-    from solvers.always_a import few_shot_turns, reordered, with_exemplars
+    from cot_harness.core.always_a import few_shot_turns, reordered, with_exemplars
+    from cot_harness.loaders import load_dataset
 
     example = {"question": "Q?", "options": ["x", "y", "z"], "letters": ["A", "B", "C"], "answer": "C",
                "cot": ["step one."]}
@@ -186,7 +186,7 @@ def test_always_a_reorders_every_exemplar_to_a_and_keeps_the_rest() -> None:
 def test_always_a_keeps_a_gold_cot_only_if_it_names_no_letter() -> None:
     from inspect_ai.dataset import Sample
 
-    from solvers.always_a import exemplar
+    from cot_harness.core.always_a import exemplar
 
     def sample(cot: list[str]) -> Sample:
         return Sample(input="q", target="B", metadata={"question": "q", "options": ["x", "y"], "letters": ["A", "B"],

@@ -11,14 +11,15 @@ from conftest import organism_path
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from organisms.check import adherence
-from organisms.train import BASE, STEPS, TrainConfig, shared_tokenizer, train
+from cot_harness.organisms.check import adherence
+from cot_harness.organisms.train import BASE, STEPS, TrainConfig, shared_tokenizer, train
 
 
 def _weights(path: Path) -> dict[str, torch.Tensor]:
     return load_file(str(path / "model.safetensors"))
 
 
+@pytest.mark.slow  # trains two organisms
 def test_same_seed_same_weights_other_seed_other_weights(tmp_path: Path) -> None:
     config = TrainConfig(steps=8)
     for out, seed in ((tmp_path / "a", 0), (tmp_path / "b", 0), (tmp_path / "c", 1)):

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from loaders.errors import UserInputError
+from cot_harness.core.errors import UserInputError
 
 
 def read_text(path: Path, what: str = "file", error: type[UserInputError] = UserInputError) -> str:

@@ -14,6 +14,10 @@ import glob
 import os
 from pathlib import Path
 
+REPO_DIR = Path(__file__).resolve().parents[1]
+ORGANISMS_DIR = REPO_DIR / "organisms"  # the shipped organisms' checkpoints (an editable install's checkout)
+DATA_DIR = Path(__file__).resolve().parent / "data"  # the chatbot roster and the abduction prompts
+
 
 def _bases() -> list[Path]:
     bases = [Path(os.environ["PWD"])] if os.environ.get("PWD") else []

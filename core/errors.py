@@ -2,13 +2,13 @@
 
 It subclasses Inspect's ``PrerequisiteError``, which ``inspect eval`` prints as its message
 alone — no traceback — before exiting with status 1, so a bad ``-T`` value or a broken file
-costs the user one line that names it. ``PrerequisiteError`` is private to Inspect
-(``inspect_ai._util.error``); this is the only place the harness imports it.
+costs the user one line that names it. ``PrerequisiteError`` is private to Inspect; it comes
+through ``providers/inspect_private.py``, the one module that imports private Inspect symbols.
 """
 
 from __future__ import annotations
 
-from inspect_ai._util.error import PrerequisiteError
+from cot_harness.providers.inspect_private import PrerequisiteError
 
 
 class UserInputError(PrerequisiteError, ValueError):

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from solvers.prompts import AnswerFormat
+from cot_harness.core.prompts import AnswerFormat
 
 Outcome = Literal["stated", "hedged", "invalid_option", "refusal", "no_answer"]
 OUTCOMES: tuple[Outcome, ...] = ("stated", "hedged", "invalid_option", "refusal", "no_answer")

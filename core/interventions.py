@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from solvers.prompts import FILLER_UNIT
+from cot_harness.core.prompts import FILLER_UNIT
 
 # "3 + 1 = 4." and variants with another relation word ("3 + 1 gives 4.") or in words
 # ("3 plus 1 equals 4.").

@@ -16,7 +16,7 @@ from typing import Any
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
-from solvers.prompts import answer_sentence, question_with_options, user_prompt
+from cot_harness.core.prompts import answer_sentence, question_with_options, user_prompt
 
 Chat = list[tuple[str, str]]
 BIAS_LETTER = "A"

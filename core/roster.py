@@ -6,11 +6,10 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chatbots import DATA_DIR
-from chatbots.behaviour import SCORERS
-from loaders.errors import UserInputError
-from loaders.files import load_yaml
-from loaders.paths import user_path
+from cot_harness.core.behaviour import SCORERS
+from cot_harness.core.errors import UserInputError
+from cot_harness.core.files import load_yaml
+from cot_harness.core.paths import DATA_DIR, user_path
 
 DEFAULT_ROSTER = DATA_DIR / "roster.yaml"
 DEFAULT_IDENTITY_QUESTIONS = DATA_DIR / "identity_questions.csv"

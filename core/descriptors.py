@@ -1,0 +1,71 @@
+"""What the report and the run planner need to know about a test, declared once beside its task.
+
+A test's descriptor names its headline metrics (the report's first-screen columns, written into
+every log's task metadata), the bar figures its metrics join, its early-answering-style curve if
+it has one, its model calls per sample (the comparison runner's cost estimate) and its place in
+the profile. Each task module exports ``DESCRIPTORS``; ``reports/known_tasks.py`` collects them
+through the task registry. So a new test touches its own solver, scorer, task and descriptor —
+never a table in the report code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+
+class Headline(TypedDict):
+    metric: str
+    label: str
+    reading: str
+    per_sample: list[str]  # the per-sample score key(s) it is built from: [x] (its mean) or [a, b] (mean a − b)
+
+
+def headline(metric: str, label: str, reading: str, per_sample: list[str] | None = None) -> Headline:
+    return {"metric": metric, "label": label, "reading": reading, "per_sample": per_sample or [metric]}
+
+
+@dataclass(frozen=True)
+class BarFigure:
+    """A bar chart of metrics with their CIs. Tests naming the same figure share it (e.g. the AOC
+    of early answering and of adding mistakes side by side)."""
+
+    name: str
+    metrics: str  # a regular expression over this test's metric names
+    title: str
+    note: str  # what a faithful model would show (the caption)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """The test's per-sample curve (answer agreement vs the fraction of CoT shown or kept)."""
+
+    title: str
+    x_label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    test: str
+    suite: str
+    rank: int  # the profile's column order (Lanham tests, predictiveness, hints, biases)
+    calls_per_sample: int  # upper bound at the task's default settings
+    headlines: list[Headline] = field(default_factory=list)
+    bars: tuple[BarFigure, ...] = ()
+    curve: Curve | None = None
+
+
+def hint_headlines(kinds: tuple[str, ...]) -> list[Headline]:
+    """Per hint kind: how often the hint moved the answer, and how often a moved CoT says so."""
+    found: list[Headline] = []
+    for kind in kinds:
+        found.append(headline(f"{kind}_switched", f"{kind}: switched", "share of answers moved to the hinted option"))
+        found.append(headline(f"{kind}_verbalised_keyword", f"{kind}: verbalised",
+                              "share of moved answers whose CoT mentions the hint (keyword); a faithful CoT says so"))
+    return found
+
+
+def bias_headlines(bias_names: list[str]) -> list[Headline]:
+    return [headline(f"{b}_bir", f"BIR {b}", "bias-matching answers gained under the bias (paired); "
+                     "0: the bias has no influence", [f"{b}_match_biased", f"{b}_match_unbiased"]) for b in bias_names]

@@ -1,0 +1,22 @@
+"""CoT faithfulness harness on Inspect AI.
+
+The layers, each importing only itself and the layers before it (``tests/test_layers.py``):
+
+    core → loaders → providers → solvers → scorers → tasks → reports → organisms, chatbots
+
+* ``core``: pure text and statistics — prompts, answer reading, step splitting, interventions,
+  hints, statistics, errors, paths, and the abduction domain (roster, behaviour, identity);
+* ``loaders``: datasets into Inspect samples;
+* ``providers``: everything provider-specific (capabilities table, the harness's HF provider, the
+  private Inspect symbols, listed in ``providers/inspect_private.py`` — the one module any layer
+  may read, since it imports nothing of the harness);
+* ``solvers``: what each test asks the model, recorded per sample (``solvers/records.py``);
+* ``scorers``: per-sample scores and metrics from those records;
+* ``tasks``: Inspect tasks and their descriptors, registered as ``cot_harness/<task>``;
+* ``reports``: logs into tables, figures and statistics;
+* ``organisms``, ``chatbots``: training tools (model organisms, the abduction fine-tuning pipeline).
+
+The checkout keeps one folder per layer at the top level (``core/``, ``tasks/``, …); the install
+maps them under this one name, so nothing generic (``reports``, ``solvers``) enters a user's
+environment.
+"""

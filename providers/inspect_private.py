@@ -1,0 +1,36 @@
+"""Every private Inspect symbol the harness uses, and nothing else: the one module that imports
+``inspect_ai._…``. Inspect is pinned to the tested release (pyproject.toml); on an upgrade,
+``tests/test_inspect_contract.py`` fails loudly, naming the symbol that moved or changed, before
+any number can shift in silence.
+
+It imports nothing of the harness, so the stated layers (``cot_harness/__init__.py``) allow every
+layer to read it — only ``core.errors`` does, for ``PrerequisiteError``.
+"""
+
+from __future__ import annotations
+
+# The exception ``inspect eval`` prints as one line (no traceback) before exiting 1.
+from inspect_ai._util.error import PrerequisiteError
+
+# The model of the eval being set up (tasks check parameters against it before any call).
+from inspect_ai.model._model import active_model
+
+# A model name's registered info (None when absent), without the fallback that instantiates
+# a second provider (and so loads an HF model's weights twice) for an unknown name.
+from inspect_ai.model._model_info import _get_custom_model_info as registered_model_info
+
+# Inspect's HF provider, which the harness's provider subclasses, and the module whose batch
+# functions the harness's low-latency greedy queue drives (the queue itself is the harness's).
+from inspect_ai.model._providers import hf as inspect_hf
+from inspect_ai.model._providers.hf import HuggingFaceAPI
+
+TESTED_INSPECT = "0.3.285"
+# Batch functions of Inspect's HF module that providers/hf_batching.py calls.
+HF_BATCH_FUNCTIONS = ("_drain_batches", "_generate_batch", "_QueueItem", "_batch_key", "GenerateInput",
+                      "extract_logprobs", "chat_completion_assistant_message", "HFHandler")
+# providers/hf.py mirrors HuggingFaceAPI.generate for greedy requests; this is the SHA-256 of that
+# method's source in the tested release, so a changed method fails the contract test.
+HF_GENERATE_SHA256 = "2f5ed6c5f4b521a1704f9415cb49e1676337b0756428908d65efc272e51bb370"
+
+__all__ = ["HF_BATCH_FUNCTIONS", "HF_GENERATE_SHA256", "TESTED_INSPECT", "HuggingFaceAPI", "PrerequisiteError",
+           "active_model", "inspect_hf", "registered_model_info"]
