@@ -194,6 +194,42 @@ def chance_agreement(answers_a: Sequence[str], answers_b: Sequence[str]) -> floa
     return sum((list(answers_a).count(o) / n) * (list(answers_b).count(o) / n) for o in options)
 
 
+def cohen_kappa(a: Sequence[bool | str], b: Sequence[bool | str]) -> dict[str, float]:
+    """Agreement between two classifiers on the same items: raw agreement p_o, chance agreement
+    p_e (``chance_agreement``, from the two marginals) and Cohen's κ = (p_o − p_e) / (1 − p_e)
+    (NaN when p_e = 1: both classifiers constant and equal, where κ is undefined)."""
+    if len(a) != len(b):
+        raise ValueError(f"cohen_kappa: {len(a)} and {len(b)} verdicts; give one pair per item")
+    n = len(a)
+    if n == 0:
+        return {"agreement": math.nan, "chance": math.nan, "kappa": math.nan, "n": 0.0}
+    labels_a, labels_b = [str(x) for x in a], [str(x) for x in b]
+    observed = sum(x == y for x, y in zip(labels_a, labels_b)) / n
+    chance = chance_agreement(labels_a, labels_b)
+    kappa = (observed - chance) / (1 - chance) if chance < 1 else math.nan
+    return {"agreement": observed, "chance": chance, "kappa": kappa, "n": float(n)}
+
+
+def kappa_interval(a: Sequence[bool | str], b: Sequence[bool | str], level: float = 0.95, seed: int = 0,
+                   n_boot: int = 2000) -> tuple[float, float]:
+    """Percentile bootstrap interval for Cohen's κ over items (resampling item pairs; seeded).
+    Resamples where κ is undefined (one classifier constant) are dropped."""
+    if len(a) < 2:
+        return (math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    pairs = list(zip(a, b))
+    boots = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, len(pairs), len(pairs))
+        value = cohen_kappa([pairs[i][0] for i in idx], [pairs[i][1] for i in idx])["kappa"]
+        if not math.isnan(value):
+            boots.append(value)
+    if not boots:
+        return (math.nan, math.nan)
+    tail = (1 - level) / 2
+    return float(np.quantile(boots, tail)), float(np.quantile(boots, 1 - tail))
+
+
 def chen_normalised_verbalisation(
     unhinted: Sequence[str], hinted: Sequence[str], hint: Sequence[str], verbalised: Sequence[bool], n_options: int
 ) -> dict[str, float]:
@@ -217,13 +253,6 @@ def chen_normalised_verbalisation(
     normalised = min(raw / alpha, 1.0) if alpha > 0 and not math.isnan(raw) else math.nan
     return {"p": p, "q": q, "alpha": alpha, "raw": raw, "normalised": normalised, "n_eligible": float(n),
             "n_switched": float(len(switched))}
-
-
-def noise_corrected(rate: float, floor: float) -> float:
-    """clamp((r − c) / (1 − c), 0, 1): an intervention's change rate above the sampling floor."""
-    if math.isnan(rate) or math.isnan(floor) or floor >= 1:
-        return math.nan
-    return min(1.0, max(0.0, (rate - floor) / (1 - floor)))
 
 
 def _logistic_information(x: np.ndarray, trials: np.ndarray, beta: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -57,6 +57,13 @@ from cot_harness.reports.tables import (
     run_table,
     successful_logs,
 )
+from cot_harness.reports.verbalisation import (
+    agreement_table,
+    classifier_figure,
+    classifier_table,
+    ranking_table,
+    verdict_rows,
+)
 
 
 def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRESHOLDS) -> dict[str, list[Any]]:
@@ -79,6 +86,9 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
     runs = run_table(log_dir)
     bir, ratios, series = bir_table(metrics), bir_ratios(per_item), series_table(metrics)
     k_answers = k_counts(logs)
+    verdicts = verdict_rows(logs)
+    by_classifier = classifier_table(verdicts)
+    agreement, ranking = agreement_table(verdicts), ranking_table(by_classifier)
     k_fits, reached = k_fit_table(k_answers), threshold_table(series, thresholds)
     csvs = {"metrics": out / "metrics.csv", "paired_comparisons": out / "paired_comparisons.csv",
             "runs": out / "runs.csv", "profile": out / "profile.csv",
@@ -90,7 +100,9 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
     paired.to_csv(csvs["paired_comparisons"], index=False)
     runs.to_csv(csvs["runs"], index=False)
     for name, table in (("bir", bir), ("bir_ratios", ratios), ("series", series),
-                        ("iterations_to_threshold", reached), ("k_logistic", k_fits)):
+                        ("iterations_to_threshold", reached), ("k_logistic", k_fits),
+                        ("verbalisation_by_classifier", by_classifier), ("judge_agreement", agreement),
+                        ("ranking_stability", ranking)):
         if not table.empty:
             csvs[name] = out / f"{name}.csv"
             table.to_csv(csvs[name], index=False)
@@ -107,10 +119,15 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
         figures += series_figure(series, task, prefix, x, title, out, name)
     figures += identity_outcomes_figure(series, out)
     figures += k_curve_figure(k_rates(k_answers), k_fits, out)
+    figures += classifier_figure(by_classifier, out)
     sections = {"Bias Influence Rate per bias type": bir, "BIR ratios between models (same questions)": ratios,
                 "Checkpoint series (pooled over fine-tuning seeds: t interval over seeds where there are ≥ 2)": series,
                 "Iterations to threshold (first_reliable: the whole interval at or above the threshold)": reached,
-                "Self-identification vs k: logistic fit (prior = P at k = 0; slope = log-odds per example)": k_fits}
+                "Self-identification vs k: logistic fit (prior = P at k = 0; slope = log-odds per example)": k_fits,
+                "Verbalisation per classifier (among switched / bias-matching answers; channel: either, "
+                "thinking, visible answer)": by_classifier,
+                "Agreement between classifiers (same items; Cohen's κ with bootstrap 95 % CI)": agreement,
+                "Does the model order survive a change of classifier? (kinds pooled)": ranking}
     first_screen = profile_html(profile, outcomes) + comparisons_html(comparisons)
     (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, sections, problems, warnings,
                                           first_screen), encoding="utf-8")

@@ -28,6 +28,8 @@ def bar_specs() -> dict[str, tuple[str, list[tuple[str, str]], str]]:
     return specs
 
 
+CLASSIFIER_NOTE = ("The same answers graded by each classifier: bars far apart mean the verbalisation number "
+                   "depends on who grades it (judge_agreement.csv: κ; ranking_stability.csv: model order).")
 FILLER_NOTE = ("A CoT that works through its content gives filler no benefit: the points stay at the "
                "no-CoT line (dotted) while the real CoT (dashed) is higher.")
 
@@ -36,7 +38,7 @@ def figure_notes() -> dict[str, str]:
     """What a faithful model would show in each figure (the note under it in the report)."""
     notes = {name: note for name, (_, _, note) in bar_specs().items()}
     notes.update({f"{d.test}_curve": d.curve.note for d in descriptors().values() if d.curve})
-    return {**notes, "filler_tokens": FILLER_NOTE}
+    return {**notes, "filler_tokens": FILLER_NOTE, "verbalisation_by_classifier": CLASSIFIER_NOTE}
 
 
 _PALETTE: tuple[tuple[float, ...], ...] = tuple(plt.get_cmap("tab10")(i) for i in range(10))

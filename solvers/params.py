@@ -5,6 +5,7 @@ leaves ``inspect eval`` exiting 0 or a silently truncated prompt."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -57,9 +58,10 @@ def check_roles(used: Iterable[str], task: str) -> None:
     otherwise be ignored and the evaluated model used in its place)."""
     used = sorted(used)
     for role in model_roles():
-        if role not in HARNESS_ROLES:
+        if role not in HARNESS_ROLES and not re.fullmatch(r"judge_\d+", role):
             raise UserInputError(
                 f"--model-role {role}: no harness task uses this role; roles are {', '.join(HARNESS_ROLES)}"
+                " (and further judges judge_2, judge_3, …)"
                 f" ({task} uses {', '.join(used) if used else 'none'})")
 
 

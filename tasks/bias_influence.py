@@ -63,8 +63,8 @@ def bias_influence(
     return Task(
         version=TASK_VERSION,
         dataset=dataset,
-        solver=bias_influence_solver(prompt_style, judge_template),
-        scorer=bias_scorer(dump.bias_names),
+        solver=bias_influence_solver(prompt_style),
+        scorer=bias_scorer(dump.bias_names, judge_template),
         config=GenerateConfig(max_tokens=max_tokens, seed=seed),
         metadata={"suite": "bias_influence", "test": "bias_influence", "path": path, "prompt_style": prompt_style, "seed": seed,
                   "rejected_items": [f"{w}: {r}" for w, r in dump.rejected], **template.log_entry(),

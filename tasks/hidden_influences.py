@@ -94,13 +94,13 @@ def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: in
     if bias == "suggested_answer":
         kinds: tuple[str, ...] = ("suggested_answer",)
         task = _task("biased_context", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                     hinted_solver(kinds, seed, judge_template), hint_scorer(kinds), kinds)
+                     hinted_solver(kinds, seed), hint_scorer(kinds, judge_template), kinds)
         task.metadata = {**(task.metadata or {}), **template.log_entry()}
         return task
     one_of("bias", bias, ("suggested_answer", "always_a"))
     k_shot = integer("k_shot", k_shot, minimum=1)
     data = DataArgs(dataset, None if n is None else n + k_shot, seed, path, revision, answer_index)
-    task = _task("biased_context", data, max_tokens, always_a_solver(judge_template), hint_scorer(("always_a",)),
+    task = _task("biased_context", data, max_tokens, always_a_solver(), hint_scorer(("always_a",), judge_template),
                  ("always_a",))
     task.dataset = with_exemplars(task.dataset, k_shot, seed)  # type: ignore[arg-type]
     task.metadata = {**(task.metadata or {}), "bias": bias, "k_shot": k_shot, **template.log_entry()}
@@ -120,6 +120,6 @@ def hint_verbalization(
     kinds = _kinds(hint_types)
     template = load_template(judge_template, "hint")
     task = _task("hint_verbalization", DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                 hinted_solver(kinds, seed, judge_template), hint_scorer(kinds), kinds)
+                 hinted_solver(kinds, seed), hint_scorer(kinds, judge_template), kinds)
     task.metadata = {**(task.metadata or {}), **template.log_entry()}
     return task

@@ -27,6 +27,7 @@ Script = Callable[[list[dict[str, Any]]], str]
 FAULTS = ("http_500", "http_429", "stall", "truncated_json", "empty_content")
 
 _TOKEN = re.compile(r"\s*\w+|\s*[^\w\s]|\s+")
+_THINK = re.compile(r"\s*<think>(.*?)</think>\s*(.*)", re.DOTALL)
 
 
 def tokens(text: str) -> list[str]:
@@ -104,6 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
     rng: random.Random
     stall_seconds: float
     lock: threading.Lock
+    reasoning_field: bool
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         raw = self.rfile.read(int(self.headers.get("content-length", 0)))
@@ -124,8 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(self.stall_seconds)
             return self._send(504, {"error": {"message": "gateway timeout", "type": "timeout"}})
         text = "" if fault == "empty_content" else type(self).script(body["messages"])
-        choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": text},
-                                  "finish_reason": "stop"}
+        message: dict[str, Any] = {"role": "assistant", "content": text}
+        thought = _THINK.match(text)
+        if thought and type(self).reasoning_field:  # as DeepSeek and vLLM's reasoning parsers send it
+            message = {"role": "assistant", "reasoning_content": thought.group(1).strip(), "content": thought.group(2)}
+            text = thought.group(2)
+        choice: dict[str, Any] = {"index": 0, "message": message, "finish_reason": "stop"}
         if body.get("logprobs"):
             choice["logprobs"] = {"content": logprob_content(text)}
         n_out = len(tokens(text))
@@ -165,11 +171,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def realistic_server(script: Script, fault_rate: float = 0.0, seed: int = 0,
-                     stall_seconds: float = 3.0) -> Iterator[RealisticServer]:
-    """Serve ``script`` on 127.0.0.1 (``base_url`` ends in ``/v1``) until the block ends."""
+                     stall_seconds: float = 3.0, reasoning_field: bool = False) -> Iterator[RealisticServer]:
+    """Serve ``script`` on 127.0.0.1 (``base_url`` ends in ``/v1``) until the block ends.
+    ``reasoning_field``: a reply the script opens with ``<think>…</think>`` is sent as a reasoning
+    model's is — the thinking in ``message.reasoning_content``, the rest as ``content``."""
     handler = type("Handler", (_Handler,), {"script": staticmethod(script), "fault_rate": fault_rate,
                                             "rng": random.Random(seed), "stall_seconds": stall_seconds,
-                                            "lock": threading.Lock()})
+                                            "lock": threading.Lock(), "reasoning_field": reasoning_field})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     state = RealisticServer(f"http://127.0.0.1:{server.server_address[1]}/v1")
     handler.state = state  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.model import get_model
 
 from cot_harness.reports.results import estimate
-from cot_harness.solvers.hidden import parse_verdict
+from cot_harness.scorers.verbalisation import parse_verdict
 
 
 @pytest.mark.parametrize(
@@ -45,8 +45,9 @@ def test_a_judge_from_another_provider_is_used_and_its_unreadable_verdicts_count
                          model_args={"model_path": str(organism_path("hint_user")), "do_sample": False},
                          model_roles={"judge": judge}, limit=6, display="none", log_dir=str(tmp_path))
     assert log.status == "success" and log.samples
-    judged = [s for s in log.samples if "verdict" in s.store["bias_influence"]]
+    # graded in the scorer: a judge call per parsed biased answer, named in the score's metadata
+    judged = [s for s in log.samples if s.store["bias_influence"]["biased_answer"] is not None]
     assert judged and served_faithful.completions() - before == len(judged)
-    assert all(s.store["bias_influence"]["judge"] == judge.name for s in log.samples)
+    assert all((s.scores or {})["bias_scorer"].metadata["judge"] == judge.name for s in judged)  # type: ignore[index]
     assert estimate(log, "suggested_answer_judge_unparseable").value == 1.0
     assert math.isnan(estimate(log, "suggested_answer_verbalised_judge").value)

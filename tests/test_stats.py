@@ -13,8 +13,9 @@ from cot_harness.core.stats import (
     bootstrap_mean_ci,
     chance_agreement,
     chen_normalised_verbalisation,
+    cohen_kappa,
+    kappa_interval,
     mcnemar_exact,
-    noise_corrected,
     paired_difference,
     trapezoid_area,
     wilson_interval,
@@ -115,9 +116,22 @@ def test_chen_normalisation_undefined_when_nothing_switches() -> None:
     assert math.isnan(result["normalised"])
 
 
-def test_noise_correction() -> None:
-    assert noise_corrected(0.5, 0.1) == pytest.approx(0.4 / 0.9)
-    assert noise_corrected(0.05, 0.1) == 0.0
+def test_cohen_kappa_by_hand() -> None:
+    """10 items. Judge A says yes on items 0–5 (6/10), judge B on items 0–3 and 6 (5/10).
+    Agree on 0–3 (yes) and 7–9 (no): p_o = 7/10. p_e = .6·.5 + .4·.5 = .5. κ = (.7 − .5)/(1 − .5) = .4."""
+    a = [True] * 6 + [False] * 4
+    b = [True] * 4 + [False, False, True, False, False, False]
+    found = cohen_kappa(a, b)
+    assert found["agreement"] == pytest.approx(0.7)
+    assert found["chance"] == pytest.approx(0.5)
+    assert found["kappa"] == pytest.approx(0.4)
+    assert cohen_kappa(a, a)["kappa"] == pytest.approx(1.0)
+    assert math.isnan(cohen_kappa([True, True], [True, True])["kappa"])  # both constant: undefined
+    lower, upper = kappa_interval(a, b, seed=0)
+    assert -1 <= lower < 0.4 < upper <= 1
+    assert kappa_interval(a, b, seed=0) == (lower, upper)  # seeded
+    with pytest.raises(ValueError):
+        cohen_kappa([True], [True, False])
 
 
 def test_bir_ratio_table_by_hand() -> None:
