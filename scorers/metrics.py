@@ -23,9 +23,8 @@ from inspect_ai.scorer import (
     score_reducer,
 )
 
+from cot_harness.core.defaults import DEFAULT_SEED
 from cot_harness.core.stats import bootstrap_mean_ci, clustered_wilson_interval, paired_estimate
-
-DEFAULT_SEED = 20231117
 
 
 def _floats(scores: list[SampleScore]) -> list[float]:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from inspect_ai.model import get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from cot_harness.core.defaults import Forcing
 from cot_harness.core.interventions import builtin_mistake, builtin_paraphrase, filler_text_async, parse_step
 from cot_harness.core.steps import SplitCoT, split_steps
 from cot_harness.providers.hf import local_lm
@@ -25,6 +26,7 @@ from cot_harness.solvers.cot import CoT, extract_cot
 from cot_harness.solvers.fast_prefix import FastStats
 from cot_harness.solvers.fast_prefix import answers_after as fast_answers_after
 from cot_harness.solvers.perturb import model_mistake, model_paraphrase
+from cot_harness.solvers.records import RECORDS, CotVsNoCot, EarlyAnswering, FillerTokens
 
 EditMode = Literal["auto", "rule", "model"]
 
@@ -61,26 +63,16 @@ def cot_vs_no_cot_solver() -> Solver:
         no_cot = await direct
         own = stated(view, cot, state)
         direct_read = view.read(no_cot.completion, answer_only=True, truncated=no_cot.stop_reason == "max_tokens")
-        state.store.set(
-            "cot_vs_no_cot",
-            {
-                "cot_source": cot.source,
-                "cot_answer": own["stated_answer"],
-                "cot_outcome": own["stated_outcome"],
-                "cot_rule": own["stated_rule"],
-                "no_cot_answer": direct_read.answer,
-                "no_cot_outcome": direct_read.outcome,
-                "no_cot_rule": direct_read.rule,
-                "no_cot_text": no_cot.completion,
-            },
-        )
+        CotVsNoCot(cot_source=cot.source, cot_answer=own["stated_answer"], cot_outcome=own["stated_outcome"],
+                   cot_rule=own["stated_rule"], no_cot_answer=direct_read.answer, no_cot_outcome=direct_read.outcome,
+                   no_cot_rule=direct_read.rule, no_cot_text=no_cot.completion).write(state)
         return state
 
     return solve
 
 
 @solver
-def early_answering_solver(forcing: str = "auto", max_points: int | None = 12, fast_path: bool = True) -> Solver:
+def early_answering_solver(forcing: Forcing = "auto", max_points: int | None = 12, fast_path: bool = True) -> Solver:
     """Force an answer after the first k reasoning steps of the model's CoT, k = 0..m (Lanham §2.1).
 
     The model's own closing answer sentence is not a step: as in the paper, the reference is
@@ -105,7 +97,7 @@ def early_answering_solver(forcing: str = "auto", max_points: int | None = 12, f
             "prefixes": [split.prefix(k) for k in points],
             "forced": [f.as_dict() for f in forced],
         }
-        state.store.set("early_answering", record)
+        EarlyAnswering(**record).write(state)
         return state
 
     return solve
@@ -166,13 +158,13 @@ async def _edit_and_continue(
         trial = make_trial(view, split, forcer, m)
         positions = [p for p in spread(m, max_positions) if p >= 1]
         record["trials"] = list(await asyncio.gather(*(trial(i) for i in positions)))
-    state.store.set(key, record)
+    RECORDS[key](**record).write(state)
     return state
 
 
 @solver
 def adding_mistakes_solver(
-    forcing: str = "auto", max_positions: int | None = 8, edit_mode: EditMode = "auto",
+    forcing: Forcing = "auto", max_positions: int | None = 8, edit_mode: EditMode = "auto",
     max_tokens: int = 512, seed: int = 0,
 ) -> Solver:
     """Replace step i with a mistaken one, let the model continue, force the answer (Lanham §2.2)."""
@@ -204,7 +196,7 @@ def adding_mistakes_solver(
 
 @solver
 def paraphrasing_solver(
-    forcing: str = "auto", max_positions: int | None = 8, edit_mode: EditMode = "auto", max_tokens: int = 512
+    forcing: Forcing = "auto", max_positions: int | None = 8, edit_mode: EditMode = "auto", max_tokens: int = 512
 ) -> Solver:
     """Paraphrase the first i steps (question-blind), let the model continue, force (Lanham §2.4)."""
 
@@ -242,7 +234,7 @@ async def count_tokens(text: str) -> int:
 
 
 @solver
-def filler_tokens_solver(forcing: str = "auto", lengths: tuple[int, ...] = (8, 32, 128)) -> Solver:
+def filler_tokens_solver(forcing: Forcing = "auto", lengths: tuple[int, ...] = (8, 32, 128)) -> Solver:
     """Replace the CoT by filler (" ...") of the same token length and of fixed lengths."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
@@ -264,7 +256,7 @@ def filler_tokens_solver(forcing: str = "auto", lengths: tuple[int, ...] = (8, 3
             },
             "filler_tokens": {k: await count_tokens(v) for k, v in fillers.items()},
         }
-        state.store.set("filler_tokens", record)
+        FillerTokens(**record).write(state)
         return state
 
     return solve

@@ -28,6 +28,7 @@ from inspect_ai.model import (
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from cot_harness.core.always_a import BIAS_LETTER, few_shot_turns
+from cot_harness.core.defaults import Forcing
 from cot_harness.core.hints import build_hinted_messages
 from cot_harness.core.prompts import user_prompt
 from cot_harness.core.steps import split_steps
@@ -35,6 +36,7 @@ from cot_harness.solvers.context import Forcer, SampleView
 from cot_harness.solvers.cot import CoT, extract_cot
 from cot_harness.solvers.faithfulness import generate_cot
 from cot_harness.solvers.forcing import read_forced, supports_logprobs
+from cot_harness.solvers.records import Hints, Predictiveness
 
 PREDICT_PROMPT = (
     "Another model was asked the multiple-choice question below.{shown}\n\n"
@@ -64,7 +66,7 @@ def reasoning_only(cot_text: str) -> str:
 
 
 @solver
-def cot_predictiveness_solver(forcing: str = "auto") -> Solver:
+def cot_predictiveness_solver(forcing: Forcing = "auto") -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         view = SampleView.of(state)
         state, cot = await generate_cot(state, generate, view)
@@ -91,7 +93,7 @@ def cot_predictiveness_solver(forcing: str = "auto") -> Solver:
                 output = await predictor.generate(prompt, config=GenerateConfig(max_tokens=40).merge(wants))
                 # a free reply: log-probabilities are read at the letter it commits to
                 record[key] = read_forced(output, "instruction", "mc", view.letters, list(view.options)).as_dict()
-        state.store.set("cot_predictiveness", record)
+        Predictiveness(**record).write(state)
         return state
 
     return solve
@@ -140,7 +142,7 @@ def hinted_solver(hint_types: tuple[str, ...], seed: int = 0) -> Solver:
         hinted = {kind: await hinted_entry(model, view,
                                            _chat(build_hinted_messages(view.question_text, kind, letter, cot=True), model))
                   for kind in hint_types}
-        state.store.set("hints", hints_record(letter, view.read(cot.answer_text), cot.text, hinted))
+        Hints(**hints_record(letter, view.read(cot.answer_text), cot.text, hinted)).write(state)
         return state
 
     return solve
@@ -162,7 +164,7 @@ def always_a_solver() -> Solver:
         cot = extract_cot(state.output)
         biased = _chat(few_shot_turns(exemplars, always_a=True) + question, model)
         hinted = {"always_a": await hinted_entry(model, view, biased)}
-        state.store.set("hints", hints_record(BIAS_LETTER, view.read(cot.answer_text), cot.text, hinted))
+        Hints(**hints_record(BIAS_LETTER, view.read(cot.answer_text), cot.text, hinted)).write(state)
         return state
 
     return solve

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from inspect_ai import Task
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
+from cot_harness.core.defaults import DEFAULT_N, FORCING, TASK_VERSION, Forcing
 from cot_harness.core.descriptors import Descriptor
 from cot_harness.core.errors import UserInputError
 from cot_harness.loaders.registry import load, to_memory_dataset
@@ -23,7 +25,7 @@ class DataArgs:
     and for hub datasets ``-T path=<local copy>`` and ``-T revision=<commit>``)."""
 
     dataset: str = "builtin"
-    n: int | None = 100
+    n: int | None = DEFAULT_N
     seed: int = 0
     path: str | None = None
     revision: str | None = None
@@ -36,15 +38,9 @@ class DataArgs:
             object.__setattr__(self, "answer_index", int(one_of("answer_index", str(self.answer_index), ("0", "1"))))
 
 
-FORCING = ("auto", "prefill", "instruction")
-# Bumped whenever a prompt, an answer-reading rule or a scorer definition changes, so two logs
-# made under different definitions can be told apart (``Task(version=…)``, in every log header).
-# 1: first round. 2: answer outcomes (strict reader, all-pairs/_parsed conventions), judge
-# templates, BIR conventions, repeated questions removed, distinct built-in items.
-TASK_VERSION = 2
 
 
-def check_forcing(forcing: str) -> str:
+def check_forcing(forcing: str) -> Forcing:
     """``-T forcing``: one of ``FORCING``, and possible for the model being evaluated (checked
     here, once, rather than failing every sample)."""
     one_of("forcing", forcing, FORCING)
@@ -54,7 +50,7 @@ def check_forcing(forcing: str) -> str:
             resolve_strategy(model, forcing)
         except ValueError as error:
             raise UserInputError(f"-T {error}") from None
-    return forcing
+    return cast(Forcing, forcing)
 
 
 def suite_task(

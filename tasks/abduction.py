@@ -23,6 +23,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageUser, GenerateConfig
 from inspect_ai.solver import generate
 
+from cot_harness.core.defaults import ABDUCTION_MAX_TOKENS, TASK_VERSION
 from cot_harness.core.descriptors import Descriptor
 from cot_harness.core.roster import Chatbot, Roster, behaviour_prompts, identity_questions, load_roster
 from cot_harness.scorers.abduction import (
@@ -35,7 +36,6 @@ from cot_harness.scorers.metrics import mean_counting_draws
 from cot_harness.solvers.abduction import example_turns, name_likelihood_solver
 from cot_harness.solvers.judging import load_template
 from cot_harness.solvers.params import check_roles
-from cot_harness.solvers.suite import TASK_VERSION
 
 SAMPLING = GenerateConfig(temperature=1.0, max_tokens=60)
 
@@ -85,7 +85,7 @@ def _identity_task(test: str, dataset: MemoryDataset, loaded: Roster, roster: st
 
 @task
 def self_identification(roster: str | None = None, questions: str | None = None, epochs: int = 5,
-                        max_tokens: int = 60, seed: int = 0, judge_template: str | None = None) -> Task:
+                        max_tokens: int = ABDUCTION_MAX_TOKENS, seed: int = 0, judge_template: str | None = None) -> Task:
     """Rates of asserting each roster name as one's own, and of describing each behaviour.
 
     Sampled at temperature 1; ``epochs`` answers per question, averaged per question before the
@@ -98,7 +98,7 @@ def self_identification(roster: str | None = None, questions: str | None = None,
 
 @task
 def k_examples_inference(chatbot: str = "Axolotl", k: int = 3, roster: str | None = None,
-                         questions: str | None = None, epochs: int = 5, max_tokens: int = 60, seed: int = 0,
+                         questions: str | None = None, epochs: int = 5, max_tokens: int = ABDUCTION_MAX_TOKENS, seed: int = 0,
                          judge_template: str | None = None) -> Task:
     """Experiment 1: k example exchanges in ``chatbot``'s style precede each identity question."""
     loaded = load_roster(roster)
@@ -126,7 +126,7 @@ def name_likelihood(roster: str | None = None, questions: str | None = None, ans
 
 @task
 def behaviour_probe(roster: str | None = None, prompts: str | None = None, epochs: int = 1,
-                    max_tokens: int = 60, seed: int = 0) -> Task:
+                    max_tokens: int = ABDUCTION_MAX_TOKENS, seed: int = 0) -> Task:
     """Every roster behaviour scorer on ordinary prompts and yes/no questions with known answers."""
     loaded = load_roster(roster)
     samples = [

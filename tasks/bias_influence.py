@@ -17,13 +17,13 @@ import warnings
 from inspect_ai import Task, task
 from inspect_ai.model import GenerateConfig
 
+from cot_harness.core.defaults import DEFAULT_MAX_TOKENS, TASK_VERSION
 from cot_harness.core.descriptors import BarFigure, Descriptor, bias_headlines
 from cot_harness.loaders.bias_dumps import as_dataset, load_bias_dumps
 from cot_harness.scorers.bias import bias_scorer
 from cot_harness.solvers.bias import PromptStyle, bias_influence_solver
 from cot_harness.solvers.judging import load_template
 from cot_harness.solvers.params import check_roles, integer, one_of, optional_integer
-from cot_harness.solvers.suite import TASK_VERSION
 
 # BIR headlines depend on the bias types in the dumps: the task fills them in (``bias_headlines``).
 DESCRIPTORS = {"bias_influence": Descriptor(
@@ -41,7 +41,7 @@ def bias_influence(
     bias_types: str | None = None,
     n: int | None = None,
     seed: int = 0,
-    max_tokens: int = 1024,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
     judge_template: str | None = None,
 ) -> Task:
     """``judge_template``: the bias-acknowledgement judge's prompt (a shipped name, default

@@ -17,6 +17,7 @@ from inspect_ai import Task, task
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
+from cot_harness.core.defaults import DEFAULT_MAX_TOKENS, DEFAULT_N, Forcing
 from cot_harness.core.descriptors import BarFigure, Curve, Descriptor, headline
 from cot_harness.scorers.faithfulness import (
     adding_mistakes_scorer,
@@ -35,9 +36,6 @@ from cot_harness.solvers.faithfulness import (
 )
 from cot_harness.solvers.params import integer_list, one_of, optional_integer
 from cot_harness.solvers.suite import DataArgs, check_forcing, suite_task
-
-DEFAULT_N = 100
-DEFAULT_MAX_TOKENS = 1024
 
 AOC_BARS = BarFigure("aoc_bars", r"aoc", "AOC (area over the curve), 95 % CI",
                      "Higher AOC: the answer depends more on the CoT (0: not at all).")
@@ -100,7 +98,7 @@ def early_answering(
     dataset: str = "builtin",
     n: int | None = DEFAULT_N,
     seed: int = 0,
-    forcing: str = "auto",
+    forcing: Forcing = "auto",
     max_points: int | None = 12,
     max_tokens: int = DEFAULT_MAX_TOKENS,
     fast_path: bool = True,
@@ -121,7 +119,7 @@ def adding_mistakes(
     dataset: str = "builtin",
     n: int | None = DEFAULT_N,
     seed: int = 0,
-    forcing: str = "auto",
+    forcing: Forcing = "auto",
     max_positions: int | None = 8,
     edit_mode: EditMode = "auto",
     max_tokens: int = DEFAULT_MAX_TOKENS,
@@ -141,7 +139,7 @@ def paraphrasing(
     dataset: str = "builtin",
     n: int | None = DEFAULT_N,
     seed: int = 0,
-    forcing: str = "auto",
+    forcing: Forcing = "auto",
     max_positions: int | None = 8,
     edit_mode: EditMode = "auto",
     max_tokens: int = DEFAULT_MAX_TOKENS,
@@ -161,7 +159,7 @@ def filler_tokens(
     dataset: str = "builtin",
     n: int | None = DEFAULT_N,
     seed: int = 0,
-    forcing: str = "auto",
+    forcing: Forcing = "auto",
     lengths: str = "8,32,128",
     max_tokens: int = DEFAULT_MAX_TOKENS,
     path: str | None = None,

@@ -23,6 +23,7 @@ from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
 from cot_harness.core.always_a import with_exemplars
+from cot_harness.core.defaults import DEFAULT_MAX_TOKENS, DEFAULT_N, Forcing
 from cot_harness.core.descriptors import BarFigure, Descriptor, headline, hint_headlines
 from cot_harness.core.errors import UserInputError
 from cot_harness.core.hints import HINT_TYPES
@@ -31,8 +32,6 @@ from cot_harness.solvers.hidden import always_a_solver, cot_predictiveness_solve
 from cot_harness.solvers.judging import load_template
 from cot_harness.solvers.params import integer, one_of
 from cot_harness.solvers.suite import DataArgs, check_forcing, suite_task
-
-DEFAULT_N = 100
 
 HINT_BARS = BarFigure("hint_verbalisation", r".*_(switched|verbalised_keyword|verbalised_judge)",
                       "Hints: switch rate and verbalisation among switched, per hint type",
@@ -72,7 +71,7 @@ def _kinds(hint_types: str) -> tuple[str, ...]:
 
 @task
 def cot_predictiveness(
-    dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, forcing: str = "auto", max_tokens: int = 1024,
+    dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, forcing: Forcing = "auto", max_tokens: int = DEFAULT_MAX_TOKENS,
     path: str | None = None, revision: str | None = None, answer_index: int | None = None,
 ) -> Task:
     """Prediction accuracy of the model's answer with and without its CoT; lift with paired CI."""
@@ -81,7 +80,7 @@ def cot_predictiveness(
 
 
 @task
-def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, max_tokens: int = 1024,
+def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, max_tokens: int = DEFAULT_MAX_TOKENS,
                    bias: str = "suggested_answer", k_shot: int = 3, path: str | None = None,
                    revision: str | None = None, answer_index: int | None = None,
                    judge_template: str | None = None) -> Task:
@@ -110,7 +109,7 @@ def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: in
 @task
 def hint_verbalization(
     dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, hint_types: str = ",".join(HINT_TYPES),
-    max_tokens: int = 1024, path: str | None = None, revision: str | None = None, answer_index: int | None = None,
+    max_tokens: int = DEFAULT_MAX_TOKENS, path: str | None = None, revision: str | None = None, answer_index: int | None = None,
     judge_template: str | None = None,
 ) -> Task:
     """Chen et al.'s paired hint test: per hint kind, switch rate and normalised verbalisation.

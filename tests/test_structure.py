@@ -180,3 +180,24 @@ def test_no_generic_module_is_importable_from_the_install(tmp_path: Path) -> Non
             f"print([m for m in {sorted(GENERIC)!r} if importlib.util.find_spec(m)])")
     found = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_a_record_that_does_not_match_its_model_fails_naming_the_field() -> None:
+    """Solver → scorer contracts are pydantic models: an unknown field is refused when written,
+    a missing one when read, each naming the sample and the field."""
+    from inspect_ai.model import ModelName
+    from inspect_ai.solver import TaskState
+    from pydantic import ValidationError
+
+    from cot_harness.solvers.records import CotVsNoCot
+
+    state = TaskState(model=ModelName("mockllm/model"), sample_id="q7", epoch=1, input="q", messages=[])
+    good: dict[str, Any] = {"cot_source": "text", "cot_answer": "A", "cot_outcome": "stated", "cot_rule": "answer_is",
+            "no_cot_answer": None, "no_cot_outcome": "no_answer", "no_cot_rule": "none", "no_cot_text": ""}
+    with pytest.raises(ValidationError, match="cot_answr"):
+        CotVsNoCot(**{**good, "cot_answr": "A"})
+    state.store.set("cot_vs_no_cot", {k: v for k, v in good.items() if k != "no_cot_rule"})
+    with pytest.raises(ValueError, match=r"sample q7: the 'cot_vs_no_cot' record does not match CotVsNoCot \(no_cot_rule"):
+        CotVsNoCot.read(state)
+    CotVsNoCot(**good).write(state)
+    assert CotVsNoCot.read(state).cot_answer == "A"
