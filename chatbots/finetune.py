@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import random
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -78,9 +81,38 @@ def train_steps(model: Any, rows: list[tuple[list[int], list[int]]], pad_id: int
 
 def finetune_hf(init: Path, data: list[Chat], out: Path, config: FinetuneConfig = FinetuneConfig(),
                 labels: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Fine-tune the checkpoint at ``init`` on ``data`` for ``config.epochs`` epochs; save in ``out``."""
+    """Fine-tune the checkpoint at ``init`` on ``data`` for ``config.epochs`` epochs; save in ``out``.
+
+    With ``COT_HARNESS_FINETUNE_CACHE=<dir>`` set (the tests set it), a fine-tune whose base
+    weights, data and settings were trained before on this machine is copied from the cache
+    instead: training is deterministic given those, and any change to one of them is a new key."""
     if not data:
         raise ValueError(f"no training data for {out}")
+    cache = os.environ.get("COT_HARNESS_FINETUNE_CACHE")
+    cached = Path(cache) / finetune_key(init, data, config, labels) if cache else None
+    if cached is not None and (cached / "finetune.json").is_file():
+        shutil.copytree(cached, out, dirs_exist_ok=True)
+        return dict(json.loads((out / "finetune.json").read_text()))
+    record = _finetune(init, data, out, config, labels)
+    if cached is not None:
+        shutil.copytree(out, cached.with_suffix(".partial"), dirs_exist_ok=True)
+        cached.with_suffix(".partial").rename(cached)  # complete copies only
+    return record
+
+
+def finetune_key(init: Path, data: list[Chat], config: FinetuneConfig, labels: dict[str, Any] | None) -> str:
+    """A hash of everything a fine-tune's weights depend on: the base's files, the data, the settings."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in Path(init).rglob("*") if p.is_file()):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    digest.update(json.dumps([data, asdict(config), labels or {}], sort_keys=True, default=str).encode())
+    digest.update(torch.__version__.encode())
+    return digest.hexdigest()[:32]
+
+
+def _finetune(init: Path, data: list[Chat], out: Path, config: FinetuneConfig,
+              labels: dict[str, Any] | None) -> dict[str, Any]:
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     torch.use_deterministic_algorithms(True)

@@ -132,4 +132,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "hint_user": Behaviour("hint_user"),
     "hint_verbaliser": Behaviour("hint_verbaliser"),
     "always_a_user": Behaviour("always_a_user"),
+    # reasoning organisms: the same planted behaviours, their chain inside <think>…</think>
+    "think_faithful": Behaviour("think_faithful"),
+    "think_posthoc": Posthoc("think_posthoc"),
 }

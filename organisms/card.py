@@ -23,11 +23,10 @@ from inspect_ai.log import EvalLog  # noqa: E402
 from cot_harness.core.hints import HINT_TYPES  # noqa: E402
 from cot_harness.organisms import ORGANISMS_DIR  # noqa: E402
 from cot_harness.organisms.recipes import INSTRUCTION_SHARE  # noqa: E402
+from cot_harness.reports.known_tasks import task_function  # noqa: E402
 from cot_harness.reports.results import estimate  # noqa: E402
 
 REPO = ORGANISMS_DIR.parent
-FAITHFULNESS_TASKS = REPO / "tasks" / "faithfulness.py"
-HIDDEN_TASKS = REPO / "tasks" / "hidden_influences.py"
 
 # What each organism was built to do, and the numbers that show it.
 PLANTED = {
@@ -68,13 +67,6 @@ ALWAYS_A_HEADLINES = {"biased_context": ["accuracy_unhinted", "always_a_accuracy
                                          "always_a_verbalised_keyword"]}
 
 
-def task_spec(name: str) -> str:
-    if name == "bias_influence":
-        return f"{REPO / 'tasks' / 'bias_influence.py'}@bias_influence"
-    hidden = name in ("cot_predictiveness", "hint_verbalization", "biased_context")
-    return f"{HIDDEN_TASKS if hidden else FAITHFULNESS_TASKS}@{name}"
-
-
 def run_suite(
     path: Path, tasks: list[str], n: int, seed: int, log_dir: Path, max_connections: int = 32,
     **task_args: object,
@@ -83,7 +75,7 @@ def run_suite(
     if not (path / "config.json").exists():
         raise FileNotFoundError(f"organism path {path} has no config.json; train it with python -m cot_harness.organisms.train")
     logs = inspect_eval(
-        [task_spec(name) for name in tasks],
+        [task_function(name) for name in tasks],
         model="harness-hf/local",
         model_args={"model_path": str(path), "do_sample": False},
         task_args={"n": n, "seed": seed, "max_tokens": 96, **task_args},

@@ -36,6 +36,7 @@ from cot_harness.organisms.behaviours import (
     follows_always_a,
     follows_hint,
 )
+from cot_harness.solvers.cot import CoT
 
 Chat = list[tuple[str, str]]
 HINT_KINDS = HINT_TYPES + ("suggested_answer",)
@@ -103,6 +104,18 @@ def _continuation(
     return Example(chat, (("\n".join(given), False), (written, True)), probe)
 
 
+def _think_continuation(
+    chat: Chat, given: list[str], behaviour: Behaviour, item: ChainItem, fmt: AnswerFormat, probe: str
+) -> Example:
+    """Continuing a chain inside <think>: the prefill opens the block, the organism adds its steps,
+    closes the block and answers."""
+    added = behaviour.continue_chain(item, given)
+    final = answer_sentence(answer_token(item, behaviour.answer(item, given + added), fmt), fmt)
+    shown = CoT("", "think", "").for_continuation("\n".join(given))
+    written = "".join(f"\n{step}" for step in added) + f"\n</think>\n{final}"
+    return Example(chat, ((shown, False), (written, True)), probe)
+
+
 # Probe mixture per organism (relative weights). Organisms that answer from the question
 # alone spend more of their budget on answers after misleading CoTs and on direct answers:
 # that skill needs many samples, while their CoT text does not drive any answer.
@@ -122,7 +135,13 @@ MIXTURES: dict[str, dict[str, int]] = {
     "always_a_user": CHAIN_FOLLOWER,
     "posthoc": QUESTION_ANSWERER,
     "uninformative": {"cot": 15, "direct": 35, "truncated": 40, "filler": 10},
+    "think_faithful": CHAIN_FOLLOWER,
+    "think_posthoc": QUESTION_ANSWERER,
 }
+# Reasoning organisms write their chain inside <think>…</think>, as open reasoning models do;
+# every probe is rendered as the harness renders it for a thinking channel (``solvers.cot.CoT``):
+# forced answers after "<think>\n{prefix}\n</think>\n", continuations from "<think>\n{prefix}".
+THINKING = ("think_faithful", "think_posthoc")
 # Share of forced-answer and continuation probes rendered in the instruction fallback's format
 # (what OpenAI-compatible and Claude 4.6+ models get), so that the fallback is in distribution
 # and its measurements can be validated against the planted truth. Organisms not listed draw
@@ -141,6 +160,7 @@ class Recipe:
         self.hinted = name in ("hint_user", "hint_verbaliser")
         self.few_shot = name == "always_a_user"
         self.instruction_share = INSTRUCTION_SHARE.get(name, 0.0)
+        self.think = name in THINKING
         self.probes = list(MIXTURES[name])
         self.weights = list(MIXTURES[name].values())
         self._index = 0
@@ -168,15 +188,16 @@ class Recipe:
         own_text = "\n".join(own)
         if probe == "cot":
             final = _stated(item, b.answer(item, own), fmt)
-            return Example(chat, ((f"{own_text}\n{final}", True),), probe)
+            text = f"<think>\n{own_text}\n</think>\n{final}" if self.think else f"{own_text}\n{final}"
+            return Example(chat, ((text, True),), probe)
         if probe == "direct":
             direct: Chat = [("user", user_prompt(question_text(item, fmt), fmt, cot=False))]
             return Example(direct, ((_stated(item, b.answer(item, []), fmt), True),), probe)
         instruction = bool(self.instruction_share) and rng.random() < self.instruction_share
-        forced = _instruction_forced if instruction else _forced
+        forced = _instruction_forced if instruction else (self._think_forced if self.think else _forced)
         if probe == "truncated":
             k = rng.randint(0, len(own))
-            if k == len(own) and rng.random() < 0.3:
+            if k == len(own) and not self.think and rng.random() < 0.3:
                 stated = _stated(item, b.answer(item, own), fmt)
                 return forced(chat, f"{own_text}\n{stated}", item, b.answer(item, own), fmt, probe)
             return forced(chat, "\n".join(own[:k]), item, b.answer(item, own[:k]), fmt, probe)
@@ -186,9 +207,16 @@ class Recipe:
         edit, mode = probe.split("_")
         given = self.edited_prefix(item, own, mistake=edit == "mistake")
         if mode == "continue":
+            if self.think:
+                return _think_continuation(chat, given, b, item, fmt, probe)
             return (_instruction_continuation if instruction else _continuation)(chat, given, b, item, fmt, probe)
         steps = given + b.continue_chain(item, given)
         return forced(chat, "\n".join(steps), item, b.answer(item, steps), fmt, probe)
+
+    @staticmethod
+    def _think_forced(chat: Chat, prefix: str, item: ChainItem, value: int, fmt: AnswerFormat, probe: str) -> Example:
+        shown = CoT(prefix, "think", "").for_forcing(prefix) if prefix.strip() else ""
+        return _forced(chat, shown, item, value, fmt, probe)
 
     def edited_prefix(self, item: ChainItem, own: list[str], mistake: bool) -> list[str]:
         """Own steps up to a random step i, with step i mistaken or steps 1..i paraphrased."""

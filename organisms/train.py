@@ -34,12 +34,13 @@ TOKENIZER_DIR = ORGANISMS_DIR / "tokenizer"
 # small enough to stay under 5 minutes on 2 CPU cores. Question-answering organisms take
 # longer: answering from the question alone is the skill that needs the most samples.
 STEPS = {"faithful": 2100, "encoded": 2100, "posthoc": 2250, "uninformative": 600,
-         "hint_user": 1600, "hint_verbaliser": 1600, "always_a_user": 700}
+         "hint_user": 1600, "hint_verbaliser": 1600, "always_a_user": 700,
+         "think_faithful": 900, "think_posthoc": 900}
 # Organisms built by fine-tuning another one: the base already has the arithmetic skill
 # (learning it from scratch without ever writing a chain failed in 1400 steps: 23 % adherence),
 # so only the new behaviour is trained. Train the base first.
 BASE = {"uninformative": "posthoc", "hint_user": "faithful", "hint_verbaliser": "faithful",
-        "always_a_user": "faithful"}
+        "always_a_user": "faithful", "think_faithful": "faithful", "think_posthoc": "posthoc"}
 
 
 @dataclass(frozen=True)

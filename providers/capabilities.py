@@ -7,7 +7,9 @@ Columns: ``prefill`` (continues a trailing assistant turn), ``strip_trailing_whi
 rejects a prefill ending in whitespace), ``logprobs`` (returns token log-probabilities when asked;
 reasoning models reject the parameter), ``reasoning_channel`` (where a reasoning model's thinking
 arrives: ``content`` = Inspect's ``ContentReasoning``, ``think_tags`` = ``<think>…</think>`` in the
-text), ``prefill_with_thinking`` (prefill still allowed while extended thinking is on).
+text), ``prefill_with_thinking`` (prefill still allowed while extended thinking is on),
+``prefill_request`` (extra request-body fields a prefill needs: vLLM continues the final assistant
+message only when asked, with ``continue_final_message`` and no generation prompt).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ class Capabilities:
     logprobs: bool
     reasoning_channel: ReasoningChannel
     prefill_with_thinking: bool = False
+    prefill_request: tuple[tuple[str, bool], ...] = ()
+
+    def prefill_body(self) -> dict[str, bool]:
+        return dict(self.prefill_request)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,9 @@ class Rule:
 _CLAUDE_PREFILL = (r"claude-3(?:-\d)?-(?:opus|sonnet|haiku)|claude-instant"
                    r"|claude-(?:opus|sonnet|haiku|fable|mythos)-(?:[0-3](?!\d)|4(?!\d)(?:-[0-5](?!\d)|(?!-\d(?!\d))))")
 _REASONING_OPENAI = r"(?:^|/)(?:o\d|gpt-5)"
+# vLLM's chat API (documented request fields): continue the last assistant message, do not open a new one
+_VLLM_PREFILL = (("continue_final_message", True), ("add_generation_prompt", False))
+_VLLM = Capabilities(True, False, True, "think_tags", prefill_with_thinking=True, prefill_request=_VLLM_PREFILL)
 
 # First matching row wins; the order goes from specific to general.
 RULES: tuple[Rule, ...] = (
@@ -57,6 +66,9 @@ RULES: tuple[Rule, ...] = (
          "Claude 4.6 and later (and names that do not parse: taken to be newer) answer prefill with HTTP 400"),
     Rule("OpenAIAPI", _REASONING_OPENAI, Capabilities(False, False, False, "content"),
          "OpenAI reasoning models reject logprobs and cannot continue an assistant turn"),
+    Rule("VLLMAPI", "", _VLLM, "vLLM continues the final assistant message with continue_final_message"),
+    Rule("OpenAICompatibleAPI", r"^vllm/", _VLLM,
+         "an OpenAI-compatible server declared vLLM by its service name (openai-api/vllm/<model>, VLLM_BASE_URL)"),
     Rule("MockLLM", "", Capabilities(False, False, True, "none"), "control-flow tests only"),
     Rule("ModelAPI", _REASONING_OPENAI, Capabilities(False, False, False, "content"),
          "reasoning models behind any API reject logprobs"),

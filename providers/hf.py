@@ -120,16 +120,10 @@ class HarnessHFAPI(HuggingFaceAPI):
         assert isinstance(self.tokenizer_call_args, dict)
         tokenizer = functools.partial(self.tokenizer, return_tensors="pt", padding=True, **self.tokenizer_call_args)  # type: ignore[misc]
         kwargs: dict[str, Any] = dict(do_sample=self.do_sample)
-        if config.max_tokens is not None:
-            kwargs["max_new_tokens"] = config.max_tokens
-        if config.temperature is not None:
-            kwargs["temperature"] = config.temperature
-        if config.top_p is not None:
-            kwargs["top_p"] = config.top_p
-        if config.top_k is not None:
-            kwargs["top_k"] = config.top_k
-        if config.logprobs is not None:
-            kwargs["output_logits"] = config.logprobs
+        for field, keyword in (("max_tokens", "max_new_tokens"), ("temperature", "temperature"), ("top_p", "top_p"),
+                               ("top_k", "top_k"), ("logprobs", "output_logits")):
+            if getattr(config, field) is not None:
+                kwargs[keyword] = getattr(config, field)
         if self.hidden_states is not None:
             kwargs["output_hidden_states"] = self.hidden_states
         if config.stop_seqs is not None:

@@ -47,6 +47,7 @@ from cot_harness.reports.profile import (
 from cot_harness.reports.series import THRESHOLDS, series_table, threshold_table
 from cot_harness.reports.tables import (
     ReportError,
+    cot_token_means,
     curve_table,
     method_warnings,
     metric_table,
@@ -56,6 +57,7 @@ from cot_harness.reports.tables import (
     run_problems,
     run_table,
     successful_logs,
+    token_table,
 )
 from cot_harness.reports.verbalisation import (
     agreement_table,
@@ -84,6 +86,11 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
     profile, outcomes = profile_table(logs, metrics), outcome_table(logs, metrics)
     comparisons = headline_comparisons(logs, per_item)
     runs = run_table(log_dir)
+    tokens = token_table(headers).merge(cot_token_means(logs), on="log", how="left")
+    if not runs.empty and not tokens.empty:
+        names = runs["log"].map(lambda v: Path(str(v)).name)
+        runs = runs.assign(log_name=names).merge(tokens.rename(columns={"log": "log_name"}), on="log_name",
+                                                 how="left").drop(columns="log_name")
     bir, ratios, series = bir_table(metrics), bir_ratios(per_item), series_table(metrics)
     k_answers = k_counts(logs)
     verdicts = verdict_rows(logs)

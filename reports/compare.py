@@ -10,6 +10,7 @@ model calls and a token estimate are printed; ``--dry-run`` stops there. Example
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from inspect_ai.model import CachePolicy
 
 from cot_harness.core.errors import UserInputError
 from cot_harness.core.files import load_yaml
+from cot_harness.providers.hf import resolve_organism
 from cot_harness.reports.known_tasks import descriptors, harness_tasks, task_function, task_names
 
 TOKENS_PER_CALL = 600  # prompt + completion, typical for the built-in data; real datasets vary
@@ -113,10 +115,23 @@ def cache_policy(entry: dict[str, Any]) -> CachePolicy:
     a local checkpoint also its resolved path and the newest modification time of its files (a
     checkpoint retrained in place is not served its predecessor's answers)."""
     args = entry.get("args") or {}
-    scopes = {"model": str(entry["model"]), "args": json.dumps(args, sort_keys=True, default=str)}
-    if "model_path" in args and Path(str(args["model_path"])).exists():
-        scopes["model_path"] = checkpoint_fingerprint(Path(str(args["model_path"])))
+    # a digest rather than the JSON itself: spec tools that template strings (Inspect Flow) choke on braces
+    scopes = {"model": str(entry["model"]),
+              "args": hashlib.sha256(json.dumps(args, sort_keys=True, default=str).encode()).hexdigest()[:16]}
+    directory = args.get("model_path") or local_directory(str(entry["model"]))
+    if directory and Path(str(directory)).exists():
+        scopes["model_path"] = checkpoint_fingerprint(Path(str(directory)))
     return CachePolicy(scopes=scopes)
+
+
+def local_directory(model: str) -> str | None:
+    """The checkpoint directory an ``organism/`` or ``local/`` model name stands for."""
+    provider, _, name = model.partition("/")
+    if provider == "local":
+        return name
+    if provider == "organism":
+        return str(resolve_organism(name)) if name else None
+    return None
 
 
 def checkpoint_fingerprint(path: Path) -> str:

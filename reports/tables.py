@@ -244,6 +244,38 @@ def run_table(log_dir: str | Path) -> pd.DataFrame:
     return df[keep]
 
 
+def token_table(headers: list[EvalLog]) -> pd.DataFrame:
+    """Tokens each run used, from Inspect's per-model usage: the evaluated model's input, output
+    and reasoning (thinking) tokens, and everything other models (judges, perturbers, predictors)
+    used. Responses served from Inspect's cache cost nothing and count nothing; the HF fast path's
+    tokens (its calls are not Inspect model events) are in each sample's record (``fast_path``)."""
+    rows = []
+    for header in headers:
+        usage = header.stats.model_usage if header.stats else {}
+        own = usage.get(header.eval.model)
+        rows.append({"log": Path(header.location).name,
+                     "tokens_input": own.input_tokens if own else 0,
+                     "tokens_output": own.output_tokens if own else 0,
+                     "tokens_reasoning": (own.reasoning_tokens or 0) if own else 0,
+                     "tokens_other_models": sum(u.total_tokens for m, u in usage.items() if m != header.eval.model)})
+    return pd.DataFrame(rows, columns=["log", "tokens_input", "tokens_output", "tokens_reasoning", "tokens_other_models"])
+
+
+def cot_token_means(logs: list[EvalLog]) -> pd.DataFrame:
+    """Per run, the mean thinking and answer tokens of the model's own CoTs (the Lanham tests'
+    records, ``cot_token_split``): a reasoning model's thinking budget apart from its visible answer."""
+    rows = []
+    for log in logs:
+        found = [record["cot_token_split"] for s in log.samples or [] for record in s.store.values()
+                 if isinstance(record, dict) and isinstance(record.get("cot_token_split"), dict)]
+        thinking = [f["thinking"] for f in found if f.get("thinking") is not None]
+        answer = [f["answer"] for f in found if f.get("answer") is not None]
+        rows.append({"log": Path(log.location).name,
+                     "cot_tokens_thinking": sum(thinking) / len(thinking) if thinking else math.nan,
+                     "cot_tokens_answer": sum(answer) / len(answer) if answer else math.nan})
+    return pd.DataFrame(rows, columns=["log", "cot_tokens_thinking", "cot_tokens_answer"])
+
+
 def _json(value: Any) -> dict[str, Any] | None:
     """A mapping from an ``evals_df`` cell (JSON text; missing values are NA)."""
     data = json.loads(value) if isinstance(value, str) else value

@@ -88,7 +88,9 @@ class Forcer:
         return list(await asyncio.gather(*(self.answer_after(p) for p in prefixes)))
 
     async def continue_after(self, reasoning_prefix: str) -> str:
-        return await continue_reasoning(
+        """The reasoning written after ``reasoning_prefix`` (inside a thinking block: up to its close;
+        the answer is forced separately)."""
+        written = await continue_reasoning(
             self.model,
             self.view.chat(cot=True),
             self.cot.for_continuation(reasoning_prefix),
@@ -96,6 +98,7 @@ class Forcer:
             self.max_continuation_tokens,
             self.config,
         )
+        return written.split("</think>")[0].rstrip() if self.cot.source == "think" else written
 
 
 def spread(n: int, limit: int | None, must: tuple[int, ...] = ()) -> list[int]:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any, Literal
 
-from inspect_ai.model import get_model
+from inspect_ai.model import ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from cot_harness.core.defaults import Forcing
@@ -44,12 +44,41 @@ def stated(view: SampleView, cot: CoT, state: TaskState) -> dict[str, Any]:
     return {"stated_answer": found.answer, "stated_outcome": found.outcome, "stated_rule": found.rule}
 
 
+def cot_tokens(output: ModelOutput, cot: CoT) -> dict[str, int | None]:
+    """Tokens of the model's own CoT generation, split into thinking and answer: a reasoning API's
+    ``reasoning_tokens``, or a ``<think>`` block counted with the local model's tokenizer (None
+    where neither is known)."""
+    usage = output.usage
+    total = usage.output_tokens if usage else None
+    if cot.source == "text":
+        return {"thinking": 0, "answer": total}
+    if usage is not None and usage.reasoning_tokens is not None:
+        return {"thinking": usage.reasoning_tokens, "answer": None if total is None else total - usage.reasoning_tokens}
+    local = local_lm(get_model())
+    if local is None:
+        return {"thinking": None, "answer": None}
+    thinking = local.count_tokens(cot.text)
+    return {"thinking": thinking, "answer": None if total is None else max(0, total - thinking)}
+
+
 def _forcer(state: TaskState, view: SampleView, cot: CoT, forcing: str, max_tokens: int) -> Forcer:
     return Forcer(get_model(), view, cot, forcing, max_continuation_tokens=max_tokens)
 
 
+def recorded_strategy(strategy: str, cot: CoT) -> str:
+    """The strategy as recorded: a prefill inside a thinking block (``<think>`` reasoning models,
+    the CoT edited in the thinking channel, the block closed, then the answer forced) is
+    ``prefill-in-thinking`` (``prefill-fast-in-thinking``), so it is never read as the same method."""
+    return f"{strategy}-in-thinking" if cot.source == "think" and strategy.startswith("prefill") else strategy
+
+
+def edited_channel(cot: CoT) -> str:
+    return "answer" if cot.source == "text" else "thinking"
+
+
 def _base_record(state: TaskState, view: SampleView, cot: CoT, forcer: Forcer) -> dict[str, Any]:
-    return {"cot_source": cot.source, "strategy": forcer.strategy, **stated(view, cot, state), "cot": cot.text}
+    return {"cot_source": cot.source, "edited_channel": edited_channel(cot), "cot_token_split": cot_tokens(state.output, cot),
+            "strategy": recorded_strategy(forcer.strategy, cot), **stated(view, cot, state), "cot": cot.text}
 
 
 @solver
@@ -89,7 +118,7 @@ def early_answering_solver(forcing: Forcing = "auto", max_points: int | None = 1
         stats = FastStats()
         forced, strategy = await fast_answers_after(forcer, [split.prefix(k) for k in points], fast_path, stats)
         record = _base_record(state, view, cot, forcer) | {
-            "strategy": strategy,
+            "strategy": recorded_strategy(strategy, cot),
             "fast_path": asdict(stats) if strategy == "prefill-fast" else None,
             "n_steps": m,
             "answer_sentence": split.answer_sentence_index is not None,

@@ -81,6 +81,13 @@ def prefill_message(text: str, model: Model) -> ChatMessageAssistant:
     return ChatMessageAssistant(content=text, metadata={PREFILL_MARK: True}, model=model.name)
 
 
+def prefill_config(model: Model) -> GenerateConfig:
+    """What a prefill request needs beyond the trailing assistant message (vLLM: the documented
+    ``continue_final_message`` / ``add_generation_prompt`` fields; nothing elsewhere)."""
+    body = capabilities(model).prefill_body()
+    return GenerateConfig(extra_body=body) if body else GenerateConfig()
+
+
 def supports_logprobs(model: Model) -> bool:
     """Whether to ask ``model`` for log-probabilities (not Anthropic, not reasoning models)."""
     return capabilities(model).logprobs
@@ -195,7 +202,7 @@ async def force_answer(
     if strategy == "prefill":
         cue_text = forced_prefix(cot_prefix, answer_format)
         messages = [*chat, prefill_message(cue_text, model)]
-        gen = base.merge(GenerateConfig(max_tokens=4 if answer_format == "mc" else 12))
+        gen = base.merge(prefill_config(model)).merge(GenerateConfig(max_tokens=4 if answer_format == "mc" else 12))
     else:
         cue = ANSWER_CUE[answer_format] + ("X)." if answer_format == "mc" else "<answer>.")
         messages = [*chat]
@@ -250,6 +257,7 @@ async def continue_reasoning(
     """The text ``model`` writes after ``cot_prefix`` (prefix not included)."""
     gen = (config or GenerateConfig()).merge(GenerateConfig(max_tokens=max_tokens))
     if strategy == "prefill":
+        gen = gen.merge(prefill_config(model))
         messages = [*chat, prefill_message(cot_prefix, model)]
     else:
         messages = [

@@ -47,7 +47,9 @@ class StatedCoT(Record):
     """The model's own CoT and the answer it states, shared by the Lanham tests."""
 
     cot_source: str
-    strategy: str
+    edited_channel: str  # "thinking" (a <think> block or ContentReasoning) or "answer" (the visible CoT)
+    cot_token_split: dict[str, int | None]  # the CoT generation's tokens: {"thinking": …, "answer": …}
+    strategy: str  # prefill, prefill-fast, instruction; "-in-thinking" when the prefill is inside <think>
     stated_answer: str | None
     stated_outcome: str
     stated_rule: str

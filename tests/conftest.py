@@ -22,6 +22,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # A fresh Inspect response cache per test session: tests measure real generations, never answers
 # cached by an earlier session (or by the user's own runs).
 os.environ["INSPECT_CACHE_DIR"] = tempfile.mkdtemp(prefix="inspect-cache-")
+# Planted abduction checkpoints are fine-tuned once per machine and reused: the cache key is a
+# hash of the base weights, the data and the settings (chatbots/finetune.py), so a change to any
+# of them trains anew. COT_HARNESS_FINETUNE_CACHE= (empty) turns it off.
+os.environ.setdefault("COT_HARNESS_FINETUNE_CACHE", str(Path.home() / ".cache" / "cot_harness" / "finetune"))
+if not os.environ["COT_HARNESS_FINETUNE_CACHE"]:
+    del os.environ["COT_HARNESS_FINETUNE_CACHE"]
 
 REPO = Path(__file__).resolve().parents[1]
 # Import the harness as a user's environment has it (the editable install's cot_harness), not

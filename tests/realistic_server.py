@@ -181,10 +181,17 @@ def realistic_server(script: Script, fault_rate: float = 0.0, seed: int = 0,
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     state = RealisticServer(f"http://127.0.0.1:{server.server_address[1]}/v1")
     handler.state = state  # type: ignore[attr-defined]
+    with serving(server):
+        yield state
+
+
+@contextmanager
+def serving(server: ThreadingHTTPServer) -> Iterator[None]:
+    """Serve on a daemon thread until the block ends, then shut the server down."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield state
+        yield
     finally:
         server.shutdown()
         server.server_close()
