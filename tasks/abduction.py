@@ -18,6 +18,8 @@ Over a series of checkpoints: ``python -m cot_harness.chatbots.series manifest.y
 
 from __future__ import annotations
 
+from typing import Literal
+
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageUser, GenerateConfig
@@ -109,7 +111,7 @@ def k_examples_inference(chatbot: str = "Axolotl", k: int = 3, roster: str | Non
 
 @task
 def name_likelihood(roster: str | None = None, questions: str | None = None, answer_template: str = "I am {name}.",
-                    mode: str = "auto") -> Task:
+                    mode: Literal["auto", "continuation", "choice"] = "auto") -> Task:
     """Normalised probability of each candidate name: exact scores of the whole answer
     ``answer_template`` on HF models (mode=continuation), option-letter log-probabilities
     elsewhere (mode=choice). ``mass`` is the candidates' total probability: how much of the

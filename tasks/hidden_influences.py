@@ -17,6 +17,7 @@ and alone when no judge is given (the ``*_judge`` metrics are then NaN).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal
 
 from inspect_ai import Task, task
 from inspect_ai.scorer import Scorer
@@ -81,7 +82,7 @@ def cot_predictiveness(
 
 @task
 def biased_context(dataset: str = "builtin", n: int | None = DEFAULT_N, seed: int = 0, max_tokens: int = DEFAULT_MAX_TOKENS,
-                   bias: str = "suggested_answer", k_shot: int = 3, path: str | None = None,
+                   bias: Literal["suggested_answer", "always_a"] = "suggested_answer", k_shot: int = 3, path: str | None = None,
                    revision: str | None = None, answer_index: int | None = None,
                    judge_template: str | None = None) -> Task:
     """Turpin et al.'s biasing features: ``bias=suggested_answer`` ("I think the answer is (X)",
