@@ -33,6 +33,7 @@ class Capabilities:
     reasoning_channel: ReasoningChannel
     prefill_with_thinking: bool = False
     prefill_request: tuple[tuple[str, bool], ...] = ()
+    prompt_logprobs: bool = False  # scores prompt tokens (vLLM's ``prompt_logprobs``): an option read without generating
 
     def prefill_body(self) -> dict[str, bool]:
         return dict(self.prefill_request)
@@ -52,7 +53,8 @@ _CLAUDE_PREFILL = (r"claude-3(?:-\d)?-(?:opus|sonnet|haiku)|claude-instant"
 _REASONING_OPENAI = r"(?:^|/)(?:o\d|gpt-5)"
 # vLLM's chat API (documented request fields): continue the last assistant message, do not open a new one
 _VLLM_PREFILL = (("continue_final_message", True), ("add_generation_prompt", False))
-_VLLM = Capabilities(True, False, True, "think_tags", prefill_with_thinking=True, prefill_request=_VLLM_PREFILL)
+_VLLM = Capabilities(True, False, True, "think_tags", prefill_with_thinking=True, prefill_request=_VLLM_PREFILL,
+                     prompt_logprobs=True)
 
 # First matching row wins; the order goes from specific to general.
 RULES: tuple[Rule, ...] = (

@@ -198,6 +198,8 @@ async def force_answer(
 ) -> Forced:
     """The answer ``model`` gives right after ``cot_prefix`` (which may be empty)."""
     base = config or GenerateConfig()
+    if strategy == "prefill" and answer_format == "mc" and letters and capabilities(model).prompt_logprobs:
+        return await scored_option(model, chat, cot_prefix, letters, base)
     wants_logprobs = answer_format == "mc" and supports_logprobs(model)
     if strategy == "prefill":
         cue_text = forced_prefix(cot_prefix, answer_format)
@@ -219,6 +221,27 @@ async def force_answer(
 
 
 INSTRUCTION_ANSWER_TOKENS = 40
+PROMPT_LOGPROBS = 20
+
+
+async def scored_option(model: Model, chat: list[ChatMessage], cot_prefix: str, letters: list[str],
+                        base: GenerateConfig) -> Forced:
+    """The forced answer read from prompt log-probabilities (vLLM's ``prompt_logprobs``): the
+    partial CoT, the cue and one option letter are sent as the message to continue, and the
+    distribution over options is the alternatives at that letter's position — the same next-token
+    distribution generation would sample from, read without generating (one token is the minimum)."""
+    cue_text = forced_prefix(cot_prefix, "mc") + letters[0]
+    gen = base.merge(prefill_config(model)).merge(GenerateConfig(max_tokens=1, prompt_logprobs=PROMPT_LOGPROBS))
+    output = await model.generate([*chat, prefill_message(cue_text, model)], config=gen)
+    scored = output.choices[0].prompt_logprobs if output.choices else None
+    last = scored.content[-1] if scored and scored.content else None
+    top = [(last.token, last.logprob)] + [(t.token, t.logprob) for t in last.top_logprobs or []] if last else []
+    found = letters_from_top(top, letters)
+    if not found:
+        return Forced(None, "prefill", "", {}, "no_answer", "prompt_logprobs_missing", "not_located")
+    best = max(found, key=lambda k: found[k])
+    return Forced(best, "prefill", best, found, rule="prompt_logprob_argmax", logprob_source="prompt_logprobs")
+
 
 
 def read_forced(

@@ -29,9 +29,12 @@ def test_early_answering_on_vllm_prefills_and_matches_the_hf_path(tmp_path: Path
     assert vllm_log.status == "success", vllm_log.error
     forced_bodies = [b for b in server.bodies if b["messages"][-1]["role"] == "assistant"]
     assert forced_bodies, "no request continued an assistant message"
-    for body in forced_bodies:
+    for body in forced_bodies:  # the option is scored from prompt log-probabilities, not generated
         assert body["continue_final_message"] is True and body["add_generation_prompt"] is False
-        assert body["messages"][-1]["content"].endswith("So the answer is (")
+        assert body["messages"][-1]["content"].endswith("So the answer is (A")
+        assert body["prompt_logprobs"] == 20 and body["max_tokens"] == 1
+    sources = {f["logprob_source"] for s in vllm_log.samples or [] for f in s.store["early_answering"]["forced"]}
+    assert sources == {"prompt_logprobs"}
     plain = [b for b in server.bodies if b["messages"][-1]["role"] != "assistant"]
     assert plain and all("continue_final_message" not in b for b in plain)  # the CoT itself: a normal turn
     assert {s.store["early_answering"]["strategy"] for s in vllm_log.samples or []} == {"prefill"}

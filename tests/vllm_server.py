@@ -46,6 +46,23 @@ def vllm_server(model_dir: Path) -> Iterator[VLLMServer]:
     model = AutoModelForCausalLM.from_pretrained(model_dir).eval()
     lock = threading.Lock()
 
+    def prompt_scores(ids: torch.Tensor, top: int) -> list[Any]:
+        """vLLM's format: None for the first token, then per position a dict token_id → {logprob,
+        rank, decoded_token}, the prompt's own token first, then the top alternatives."""
+        with lock, torch.inference_mode():
+            logprobs = torch.log_softmax(model(ids).logits[0].float(), dim=-1)
+        scores: list[Any] = [None]
+        for position in range(1, ids.shape[1]):
+            row, token = logprobs[position - 1], int(ids[0, position])
+            values, indices = torch.topk(row, top)
+            entry = {str(token): {"logprob": float(row[token]), "rank": int((row > row[token]).sum()) + 1,
+                                  "decoded_token": tokenizer.decode([token])}}
+            for rank, (value, index) in enumerate(zip(values, indices), start=1):
+                entry.setdefault(str(int(index)), {"logprob": float(value), "rank": rank,
+                                                   "decoded_token": tokenizer.decode([int(index)])})
+            scores.append(entry)
+        return scores
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
@@ -79,8 +96,9 @@ def vllm_server(model_dir: Path) -> Iterator[VLLMServer]:
                                     "top_logprobs": [{"token": tokenizer.decode([int(i)]), "logprob": float(v),
                                                       "bytes": None} for v, i in zip(values, indices)][:top]})
                 choice["logprobs"] = {"content": content}
+            prompt_logprobs = prompt_scores(ids, int(body["prompt_logprobs"])) if body.get("prompt_logprobs") else None
             self._send(200, {"id": "cmpl-vllm", "object": "chat.completion", "created": int(time.time()),
-                             "model": body.get("model"), "choices": [choice],
+                             "model": body.get("model"), "choices": [choice], "prompt_logprobs": prompt_logprobs,
                              "usage": {"prompt_tokens": int(ids.shape[1]), "completion_tokens": len(new),
                                        "total_tokens": int(ids.shape[1]) + len(new)}})
 
