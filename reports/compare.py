@@ -139,15 +139,40 @@ def checkpoint_fingerprint(path: Path) -> str:
     return f"{path.resolve()}@{max((p.stat().st_mtime_ns for p in files), default=0)}"
 
 
-def estimate_calls(config: CompareConfig) -> tuple[int, int]:
+def estimate_calls(config: CompareConfig, pilot: Path | None = None) -> tuple[int, int]:
+    """Model calls (the descriptors' upper bounds) and tokens for the whole comparison. Tokens are
+    measured per sample where a pilot run of the same task and model is in ``pilot`` (its logs'
+    token usage, all models included, over its completed samples), else ``TOKENS_PER_CALL`` per call."""
     n = int(config.task_args.get("n") or 100)
-    per_model = sum(calls_per_sample(t) * n for t in config.tasks)
-    calls = per_model * len(config.models)
-    return calls, calls * TOKENS_PER_CALL
+    measured = pilot_tokens_per_sample(pilot) if pilot else {}
+    calls = tokens = 0
+    for entry in config.models:
+        for name in (name for spec in config.tasks for name in task_list(spec)):
+            per_sample_calls = descriptors()[name].calls_per_sample
+            calls += per_sample_calls * n
+            tokens += round(measured.get((name, str(entry["model"])), per_sample_calls * TOKENS_PER_CALL) * n)
+    return calls, tokens
 
 
-def run(config: CompareConfig, dry_run: bool) -> None:
-    calls, tokens = estimate_calls(config)
+def pilot_tokens_per_sample(log_dir: Path) -> dict[tuple[str, str], float]:
+    """(task, model) → tokens per completed sample in a pilot run's successful logs (the latest
+    per pair). Responses served from Inspect's cache count nothing: run the pilot with ``cache: false``."""
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    from cot_harness.reports.tables import task_name
+
+    found: dict[tuple[str, str], float] = {}
+    for info in sorted(list_eval_logs(str(log_dir)), key=lambda i: i.mtime or 0):
+        header = read_eval_log(info, header_only=True)
+        done = header.results.completed_samples if header.results else 0
+        if header.status == "success" and done and header.stats:
+            used = sum(u.total_tokens for u in header.stats.model_usage.values())
+            found[(task_name(header), header.eval.model)] = used / done
+    return found
+
+
+def run(config: CompareConfig, dry_run: bool, pilot: Path | None = None) -> None:
+    calls, tokens = estimate_calls(config, pilot)
     api = [m["model"] for m in config.models if not m["model"].startswith(("hf/", "harness-hf/", "organism/", "local/", "vllm/"))]
     print(f"{len(config.models)} model(s) × {len(config.tasks)} task(s): about {calls} model calls, "
           f"~{tokens / 1e6:.2f} M tokens in all; API models: {', '.join(api) or 'none'}")
@@ -186,8 +211,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("config", type=Path)
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--pilot", type=Path, default=None,
+                        help="log directory of a small pilot run (cache: false): tokens are measured per sample there")
     args = parser.parse_args()
-    run(CompareConfig.load(args.config), args.dry_run)
+    run(CompareConfig.load(args.config), args.dry_run, args.pilot)
 
 
 if __name__ == "__main__":
