@@ -13,7 +13,7 @@
 
 Over a series of checkpoints: ``python -m cot_harness.chatbots.series manifest.yaml`` (docs/abduction.md).
 
-    inspect eval tasks/abduction.py@self_identification --model hf/local -M model_path=<checkpoint>
+    inspect eval tasks/abduction.py@self_identification --model local/<checkpoint> -M do_sample=true
 """
 
 from __future__ import annotations

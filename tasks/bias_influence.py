@@ -1,6 +1,6 @@
 """Bias Influence Rate on the standard biased/unbiased MCQ dumps.
 
-    inspect eval tasks/bias_influence.py --model hf/local -M model_path=... \\
+    inspect eval tasks/bias_influence.py --model local/path/to/checkpoint \\
         -T path=../shared/datasets/bias-dumps -T prompt_style=cot --model-role judge=openai/gpt-4o
 
 ``path``: a dump file, folder or glob (default ``builtin``: built-in chain questions with a
