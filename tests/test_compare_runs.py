@@ -203,3 +203,30 @@ def test_a_pilot_run_makes_the_token_estimate_hold_within_20_percent(tmp_path: P
     print(f"tokens: pilot estimate {estimate}, default estimate {default}, used {used}")
     assert abs(estimate - used) / used <= 0.2
     assert default > 3 * used  # why the pilot is needed for small models
+
+
+@pytest.mark.slow
+def test_the_pilot_estimate_holds_on_the_test_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same check against the OpenAI-compatible test server (scripted replies, realistic usage
+    fields): a 4-item pilot predicts a 12-item run's tokens within 20 %."""
+    from realistic_server import committed_script, realistic_server
+
+    from cot_harness.reports.compare import CompareConfig, estimate_calls, run
+
+    with realistic_server(committed_script("C")) as server:
+        monkeypatch.setenv("SCRIPTED_BASE_URL", server.base_url)
+        monkeypatch.setenv("SCRIPTED_API_KEY", "none")
+
+        def config(root: Path, n: int) -> CompareConfig:
+            return CompareConfig(models=[{"model": "openai-api/scripted/always-c"}],
+                                 tasks=["cot_harness/cot_vs_no_cot", "cot_harness/early_answering"],
+                                 task_args={"n": n, "max_tokens": 96}, log_dir=str(root / "logs"),
+                                 report=str(root / "report"), cache=False, max_connections=4)
+
+        run(config(tmp_path / "pilot", 4), dry_run=False)
+        full = config(tmp_path / "full", 12)
+        _, estimate = estimate_calls(full, pilot=tmp_path / "pilot" / "logs")
+        run(full, dry_run=False)
+    used = sum(u.total_tokens for info in list_eval_logs(str(tmp_path / "full" / "logs"))
+               for u in (read_eval_log(info, header_only=True).stats.model_usage.values()))
+    assert used > 0 and abs(estimate - used) / used <= 0.2, (estimate, used)
