@@ -20,8 +20,6 @@ from typing import Literal
 
 from inspect_ai.model import Model
 
-from cot_harness.providers.hf import HarnessHFAPI
-
 ReasoningChannel = Literal["content", "think_tags", "none"]
 
 
@@ -91,15 +89,6 @@ def capabilities(model: Model) -> Capabilities:
     return matching_rule(model).capabilities
 
 
-def provider_name(model: Model) -> str:
-    """The provider row's class name, for messages and logs."""
-    return matching_rule(model).provider
-
-
 def anthropic_prefill(model_name: str) -> bool:
     """Whether this Claude model continues a trailing assistant turn (3.x through 4.5)."""
     return re.search(_CLAUDE_PREFILL, model_name) is not None
-
-
-def is_harness_hf(model: Model) -> bool:
-    return isinstance(model.api, HarnessHFAPI)

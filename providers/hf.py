@@ -219,8 +219,3 @@ def local_lm(model: Model | None) -> LocalLM | None:
     """Direct access to ``model`` when it is a local HF model (``hf/`` or the harness's), else None."""
     api = getattr(model, "api", None)
     return LocalLM(api) if isinstance(api, HuggingFaceAPI) else None
-
-
-def prefills_locally(model: Model) -> bool:
-    """Whether ``model`` is the harness's HF provider (prefill, fast path, direct scoring)."""
-    return isinstance(model.api, HarnessHFAPI)
