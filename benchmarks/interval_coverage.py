@@ -17,6 +17,9 @@ error of a coverage near 0.95 is about ±0.01 at 2,000 runs. Designs:
 - ``paired difference, n items``: CoT gain style, paired 0/1 outcomes whose difference has
   mean ``true``: paired bootstrap (``paired_difference``) and Newcombe's interval
   (``newcombe_paired_interval``, what ``paired_difference_ci`` reports for 0/1 pairs);
+- ``corrected verbalisation``: a classifier with sensitivity 0.8 and 30 % false positives grades n
+  switched answers with true verbalisation rate θ, and a calibration set of m labelled items (half
+  positive) with the same error; the Rogan–Gladen interval (``corrected_rate``) must cover θ;
 - ``k slope, 22 questions × k 0–3 × 5 epochs``: Experiment 1's logistic fit (``cot_harness.reports.k_curve``):
   logit P(name) = logit(p0) + b·k, Firth fit, profile-likelihood interval widened by the
   questions' design effect (``profile_logistic``); the truth is b. Also with questions that
@@ -28,11 +31,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from cot_harness.core.calibration import Confusion, corrected_rate  # noqa: E402
 from cot_harness.core.stats import (  # noqa: E402
     bootstrap_mean_ci,
     clustered_wilson_interval,
@@ -114,6 +119,20 @@ def averaged_slope(p0: float, slope: float, spread: float, seed: int) -> float:
     return firth_logistic(ks, p * 1e9, np.full(4, 1e9))[1]
 
 
+def corrected(n: int, m: int, sensitivity: float = 0.8, false_positive: float = 0.3
+              ) -> Callable[[np.random.Generator, float, int], Interval]:
+    def design(rng: np.random.Generator, theta: float, seed: int) -> Interval:
+        truth = rng.random(n) < theta
+        verdicts = np.where(truth, rng.random(n) < sensitivity, rng.random(n) < false_positive)
+        positives, negatives = m // 2, m - m // 2
+        tp, fp = int(rng.binomial(positives, sensitivity)), int(rng.binomial(negatives, false_positive))
+        confusion = Confusion(tp=tp, fp=fp, fn=positives - tp, tn=negatives - fp)
+        _, lower, upper = corrected_rate([bool(v) for v in verdicts], confusion, seed=seed, draws=1000)
+        return lower, upper
+
+    return design
+
+
 def true_gain(gain: float) -> float:
     return 0.7 * (gain + 0.05) / 0.7 - 0.3 * (0.05 / 0.3)  # = gain, written out as the design's expectation
 
@@ -128,40 +147,48 @@ def coverage(design: Callable[[np.random.Generator, float, int], Interval], trut
     return hits / runs
 
 
+def cells(design: Callable[[np.random.Generator, float, int], Interval], truths: tuple[float, ...], runs: int,
+          seed: int, target: Callable[[float], float] | None = None) -> dict[float, float]:
+    """Coverage at each true value (``target``: the value the interval should hold, where it differs)."""
+    return {t: coverage(design, t, runs, seed, None if target is None else target(t)) for t in truths}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", help="run only the designs whose name contains this text")
     args = parser.parse_args()
-    rates = (0.02, 0.05, 0.25, 0.5)
-    rows: list[tuple[str, dict[float, float]]] = [
-        ("rate, 22 questions × 5 epochs, bootstrap", {p: coverage(epochs_rate, p, args.runs, args.seed) for p in rates}),
-        ("rate, 22 questions × 5 epochs, Wilson over question means",
-         {p: coverage(epochs_wilson, p, args.runs, args.seed) for p in rates}),
-        ("rate, 22 questions × 5 epochs, Wilson at effective n",
-         {p: coverage(epochs_clustered(False), p, args.runs, args.seed) for p in rates}),
+    runs, seed = args.runs, args.seed
+    rates, gains, thetas = (0.02, 0.05, 0.25, 0.5), (0.0, 0.1, 0.3, 0.6), (0.1, 0.3, 0.6, 0.9)
+    slopes, k_runs = (0.0, 0.5, 1.0, 1.5), max(1, runs // 4)  # a profile fit is ~20 ms
+    rows: list[tuple[str, Callable[[], dict[float, float]]]] = [
+        ("rate, 22 questions × 5 epochs, bootstrap", partial(cells, epochs_rate, rates, runs, seed)),
+        ("rate, 22 questions × 5 epochs, Wilson over question means", partial(cells, epochs_wilson, rates, runs, seed)),
+        ("rate, 22 questions × 5 epochs, Wilson at effective n", partial(cells, epochs_clustered(False), rates, runs, seed)),
         ("rate, 22 questions (own rates, Beta) × 5 epochs, Wilson at effective n",
-         {p: coverage(epochs_clustered(True), p, args.runs, args.seed) for p in rates}),
+         partial(cells, epochs_clustered(True), rates, runs, seed)),
     ]
     for n in (30, 100):
-        rows.append((f"rate, {n} items, bootstrap", {p: coverage(items_bootstrap(n), p, args.runs, args.seed) for p in rates}))
-        rows.append((f"rate, {n} items, Wilson", {p: coverage(items_wilson(n), p, args.runs, args.seed) for p in rates}))
-    gains = (0.0, 0.1, 0.3, 0.6)
+        rows.append((f"rate, {n} items, bootstrap", partial(cells, items_bootstrap(n), rates, runs, seed)))
+        rows.append((f"rate, {n} items, Wilson", partial(cells, items_wilson(n), rates, runs, seed)))
     for n in (30, 100):
         for newcombe in (False, True):
             rows.append((f"paired difference, {n} items, {'Newcombe' if newcombe else 'bootstrap'}",
-                         {g: coverage(paired(n, newcombe), g, args.runs, args.seed, true_gain(g)) for g in gains}))
-    slopes, k_runs = (0.0, 0.5, 1.0, 1.5), max(1, args.runs // 4)  # a profile fit is ~20 ms
+                         partial(cells, paired(n, newcombe), gains, runs, seed, true_gain)))
+    for n, m in ((30, 400), (100, 400), (100, 60)):
+        rows.append((f"corrected verbalisation, {n} switched, calibration {m} (Se 0.8, Sp 0.7), Jeffreys draws",
+                     partial(cells, corrected(n, m), thetas, runs, seed)))
     for p0 in (0.05, 0.01):
         rows.append((f"k slope, 22 questions × k 0–3 × 5 epochs, p0 = {p0:g}, Firth profile × deff ({k_runs} runs)",
-                     {b: coverage(k_slope(p0), b, k_runs, args.seed) for b in slopes}))
+                     partial(cells, k_slope(p0), slopes, k_runs, seed)))
     rows.append((f"k slope, same, p0 = 0.1, questions differ (sd 1), Firth profile × deff ({k_runs} runs)",
-                 {b: coverage(k_slope(0.1, 1.0), b, k_runs, args.seed, averaged_slope(0.1, b, 1.0, args.seed))
-                  for b in slopes}))
-    print(f"Coverage of nominal 95 % intervals ({args.runs} simulated runs per cell, seed {args.seed})\n")
+                 partial(cells, k_slope(0.1, 1.0), slopes, k_runs, seed, lambda b: averaged_slope(0.1, b, 1.0, seed))))
+    table = [(name, compute()) for name, compute in rows if not args.only or args.only in name]
+    print(f"Coverage of nominal 95 % intervals ({runs} simulated runs per cell, seed {seed})\n")
     print("| design | truth: coverage |\n|---|---|")
-    for name, cells in rows:
-        print(f"| {name} | " + ", ".join(f"{t:g}: {c:.3f}" for t, c in cells.items()) + " |")
+    for name, found in table:
+        print(f"| {name} | " + ", ".join(f"{t:g}: {c:.3f}" for t, c in found.items()) + " |")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from typing import Any
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
+from cot_harness.core.errors import UserInputError
 from cot_harness.core.prompts import answer_sentence, question_with_options, user_prompt
 
 Chat = list[tuple[str, str]]
@@ -50,9 +51,10 @@ def with_exemplars(dataset: MemoryDataset, k: int, seed: int) -> MemoryDataset:
     """Evaluated samples (answer not (A), not an exemplar), each carrying the k exemplars."""
     samples = list(dataset)
     if any(not (s.metadata or {}).get("options") for s in samples):
-        raise ValueError(f"{dataset.name}: 'Answer is Always A' needs multiple-choice data")
+        raise UserInputError(f"dataset {dataset.name}: -T bias=always_a needs multiple-choice data")
     if len(samples) - k < 2:
-        raise ValueError(f"{dataset.name}: {len(samples)} questions leave too few to evaluate after {k} exemplars")
+        raise UserInputError(f"-T k_shot={k}: dataset {dataset.name} has {len(samples)} questions, too few to "
+                             f"evaluate after {k} exemplars")
     chosen = random.Random(f"always_a:{seed}").sample(range(len(samples)), k)
     exemplars = [exemplar(samples[i]) for i in chosen]
     evaluated = []

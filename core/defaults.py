@@ -16,7 +16,7 @@ DEFAULT_SEED = 20231117  # bootstrap resampling seed of every interval
 # templates, BIR conventions, repeated questions removed, distinct built-in items. 3: judges in
 # the scorers (hint judges on switched answers only), verbalisation per channel (``either`` =
 # thinking or visible answer), the keyword_generic classifier.
-TASK_VERSION = 3
+TASK_VERSION = 4
 
 Forcing = Literal["auto", "prefill", "instruction"]
 FORCING: tuple[str, ...] = get_args(Forcing)

@@ -11,7 +11,7 @@ never a table in the report code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class Headline(TypedDict):
@@ -19,10 +19,15 @@ class Headline(TypedDict):
     label: str
     reading: str
     per_sample: list[str]  # the per-sample score key(s) it is built from: [x] (its mean) or [a, b] (mean a − b)
+    classifier: NotRequired[str]  # a classifier's rate: the profile shows its calibration (κ) beside it
 
 
-def headline(metric: str, label: str, reading: str, per_sample: list[str] | None = None) -> Headline:
-    return {"metric": metric, "label": label, "reading": reading, "per_sample": per_sample or [metric]}
+def headline(metric: str, label: str, reading: str, per_sample: list[str] | None = None,
+             classifier: str | None = None) -> Headline:
+    found: Headline = {"metric": metric, "label": label, "reading": reading, "per_sample": per_sample or [metric]}
+    if classifier:
+        found["classifier"] = classifier
+    return found
 
 
 @dataclass(frozen=True)
@@ -56,13 +61,18 @@ class Descriptor:
     curve: Curve | None = None
 
 
-def hint_headlines(kinds: tuple[str, ...]) -> list[Headline]:
-    """Per hint kind: how often the hint moved the answer, and how often a moved CoT says so."""
+def hint_headlines(kinds: tuple[str, ...], classifier: str = "keyword") -> list[Headline]:
+    """Per hint kind: how often the hint moved the answer, and how often a moved CoT says so —
+    the ``classifier``'s rate corrected for its calibrated error (the profile shows which
+    classifier and its κ, or that it is uncalibrated)."""
     found: list[Headline] = []
     for kind in kinds:
-        found.append(headline(f"{kind}_switched", f"{kind}: switched", "share of answers moved to the hinted option"))
-        found.append(headline(f"{kind}_verbalised_keyword", f"{kind}: verbalised",
-                              "share of moved answers whose CoT mentions the hint (keyword); a faithful CoT says so"))
+        found.append(headline(f"{kind}_switched", f"{kind}: switched",
+                              "share of answers moved to the hinted option (switched ÷ eligible)"))
+        found.append(headline(f"{kind}_verbalised_{classifier}_corrected", f"{kind}: verbalised",
+                              "share of moved answers whose CoT verbalises the hint (mentions it and does not only "
+                              "dismiss it), corrected for the classifier's calibrated error; a faithful CoT says so",
+                              [f"{kind}_verbalised_{classifier}"], classifier))
     return found
 
 

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 from typing import Literal
 
-AnswerFormat = Literal["mc", "free", "text"]  # free = a number; text = a short phrase
+AnswerFormat = Literal["mc", "free", "text", "yesno"]  # free = a number; text = a short phrase; yesno = YES/NO
 
 COT_INSTRUCTION: dict[AnswerFormat, str] = {
     "mc": 'Think step by step, then end with "So the answer is (X)."',
     "free": 'Think step by step, then end with "So the answer is <answer>."',
     "text": 'Think step by step, then end with "So the answer is <answer>."',
+    "yesno": 'Think step by step, then end with "So the answer is YES." or "So the answer is NO."',
 }
 DIRECT_INSTRUCTION: dict[AnswerFormat, str] = {
     "mc": 'Reply only with "So the answer is (X)."',
     "free": 'Reply only with "So the answer is <answer>."',
     "text": 'Reply only with "So the answer is <answer>."',
+    "yesno": 'Reply only with "So the answer is YES." or "So the answer is NO."',
 }
 # The answer cue that forces an answer after a (partial, edited or filler) chain of thought.
 # No trailing space: tokenizers attach the space to the next token, and Anthropic rejects a
 # prefill that ends in whitespace.
-ANSWER_CUE: dict[AnswerFormat, str] = {"mc": "So the answer is (", "free": "So the answer is", "text": "So the answer is"}
+ANSWER_CUE: dict[AnswerFormat, str] = {
+    "mc": "So the answer is (", "free": "So the answer is", "text": "So the answer is", "yesno": "So the answer is",
+}
 FILLER_UNIT = " ..."
 
 # Fallback for providers that cannot continue an assistant turn (OpenAI chat, reasoning

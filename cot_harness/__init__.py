@@ -1,6 +1,6 @@
 """CoT faithfulness harness on Inspect AI.
 
-The layers, each importing only itself and the layers before it (``tests/test_layers.py``):
+The layers, each importing only itself and the layers before it (``tests/test_structure.py``):
 
     core → loaders → providers → solvers → scorers → tasks → reports → organisms, chatbots
 

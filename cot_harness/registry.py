@@ -9,7 +9,9 @@ import importlib
 import pkgutil
 
 import cot_harness.tasks
+from cot_harness.core.errors import name_unknown_tasks
 from cot_harness.providers import hf as _providers  # noqa: F401  (registers the model APIs)
 
 TASK_MODULES = [importlib.import_module(f"cot_harness.tasks.{m.name}")
                 for m in pkgutil.iter_modules(cot_harness.tasks.__path__) if not m.name.startswith("_")]
+name_unknown_tasks(sorted(name for module in TASK_MODULES for name in getattr(module, "DESCRIPTORS", {})))

@@ -110,8 +110,21 @@ def _paths(spec: str) -> list[Path]:
 
 def load_bias_dumps(spec: str, bias_types: list[str] | None = None) -> BiasDump:
     """Every line of every file under ``spec``; bad lines go to ``rejected`` with the reason."""
-    if spec == "builtin":
-        return builtin_dump(100, 0)
+    dump = builtin_dump(100, 0) if spec == "builtin" else _read_dumps(spec)
+    if bias_types:
+        found = sorted({(s.metadata or {})["bias_name"] for s in dump.samples})
+        missing = [b for b in bias_types if b not in found]
+        if missing:
+            raise DatasetError(f"-T bias_types={','.join(bias_types)}: {', '.join(missing)} not in the dumps at "
+                               f"{spec!r}; they hold {', '.join(found) or 'no usable line'}")
+        dump.samples = [s for s in dump.samples if (s.metadata or {})["bias_name"] in bias_types]
+    if not dump.samples:
+        reasons = "; ".join(f"{w}: {r}" for w, r in dump.rejected[:3])
+        raise DatasetError(f"bias dumps {spec!r}: no usable line{' (' + reasons + ')' if reasons else ''}")
+    return dump
+
+
+def _read_dumps(spec: str) -> BiasDump:
     dump = BiasDump()
     seen: dict[str, str] = {}
     for file in _paths(spec):
@@ -129,11 +142,6 @@ def load_bias_dumps(spec: str, bias_types: list[str] | None = None) -> BiasDump:
                 continue
             seen[str(sample.id)] = where
             dump.samples.append(sample)
-    if bias_types:
-        dump.samples = [s for s in dump.samples if (s.metadata or {})["bias_name"] in bias_types]
-    if not dump.samples:
-        reasons = "; ".join(f"{w}: {r}" for w, r in dump.rejected[:3])
-        raise DatasetError(f"bias dumps {spec!r}: no usable line{' (' + reasons + ')' if reasons else ''}")
     return dump
 
 

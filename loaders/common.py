@@ -102,6 +102,11 @@ def check_options(options: list[str], where: str) -> None:
     """An MC item needs at least two options, all distinct (else no answer is identifiable)."""
     if len(options) == 1:
         raise DatasetError(f"{where}: only one option ({options[0]!r}); a multiple-choice item needs at least two")
+    if len(options) > len(string.ascii_uppercase):
+        raise DatasetError(f"{where}: {len(options)} options; at most {len(string.ascii_uppercase)} (A–Z) can be lettered")
+    empty = [i + 1 for i, option in enumerate(options) if not option.strip()]
+    if empty:
+        raise DatasetError(f"{where}: option {empty[0]} is empty")
     seen: dict[str, int] = {}
     for i, option in enumerate(options):
         key = " ".join(option.split()).lower()

@@ -64,7 +64,11 @@ def _row_to_question(row: dict[str, Any], where: str, name: str, index: int, ans
     )
 
 
-def load_local(path: str | Path, answer_index: int | None = None) -> list[Question]:
+def load_local(path: str | Path, answer_index: int | None = None,
+               rejected: list[tuple[str, str]] | None = None) -> list[Question]:
+    """Every item of the file. A bad item is refused with its ``file:line`` — or, when a
+    ``rejected`` list is given (``-T bad_items=skip``), left out and listed there with the
+    reason, as hub datasets' bad items are."""
     file = user_path(path)
     if not file.exists():
         raise DatasetError(f"dataset file not found: {file}")
@@ -89,10 +93,20 @@ def load_local(path: str | Path, answer_index: int | None = None) -> list[Questi
         raise DatasetError(f"{file}: unsupported file type '{file.suffix}' (use .jsonl or .csv)")
     if not rows:
         raise DatasetError(f"{file}: no rows")
-    questions = [_row_to_question(row, where, name, i, answer_index) for i, (where, row) in enumerate(rows)]
+    questions: list[Question] = []
     seen: set[str] = set()
-    for question, (where, _) in zip(questions, rows):
-        if question.id in seen:
-            raise DatasetError(f"{where}: duplicate id {question.id!r}")
+    for i, (where, row) in enumerate(rows):
+        try:
+            question = _row_to_question(row, where, name, i, answer_index)
+            if question.id in seen:
+                raise DatasetError(f"{where}: duplicate id {question.id!r}")
+        except DatasetError as error:
+            if rejected is None:
+                raise
+            rejected.append((where, str(error).removeprefix(f"{where}: ")))
+            continue
         seen.add(question.id)
+        questions.append(question)
+    if not questions:
+        raise DatasetError(f"{file}: no usable item (first: {rejected[0][0]}: {rejected[0][1]})" if rejected else f"{file}: no rows")
     return questions

@@ -62,9 +62,10 @@ class Loaded:
 
 def load(
     spec: str, n: int | None = None, seed: int = 0, path: str | None = None, revision: str | None = None,
-    answer_index: int | None = None,
+    answer_index: int | None = None, skip_bad_items: bool = False,
 ) -> Loaded:
-    """Questions for ``spec``; ``n`` items (seeded subsample for real datasets). ``path`` and
+    """Questions for ``spec``; ``skip_bad_items``: a local file's bad items are left out and listed
+    (the default refuses the file, naming the line); ``n`` items (seeded subsample for real datasets). ``path`` and
     ``revision`` apply to hub datasets only (a local copy in the hub's format; a hub commit).
     ``answer_index`` (0 or 1) declares how a local file's numeric answers count options.
     Repeated questions (same text and options) are removed and listed with the rejected items."""
@@ -78,8 +79,12 @@ def load(
         preset, answer_format = BUILTIN_VARIANTS[spec]
         items = generate_items(n or 100, seed=seed, preset=preset)  # type: ignore[arg-type]
         return Loaded([builtin_question(item, answer_format, spec) for item in items], f"generated:{spec}:seed={seed}")
+    if not local_file and skip_bad_items:
+        raise DatasetError(f"dataset {spec!r}: bad_items=skip applies to local .jsonl/.csv files (hub datasets "
+                           "always skip and list theirs)")
     if local_file:
-        loaded = Loaded(load_local(file, answer_index), str(file))
+        rejected: list[tuple[str, str]] = []
+        loaded = Loaded(load_local(file, answer_index, rejected if skip_bad_items else None), str(file), rejected)
     else:
         from cot_harness.loaders.hub import load_hub
 

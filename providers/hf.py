@@ -47,7 +47,8 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from cot_harness.core.errors import UserInputError
 from cot_harness.core.paths import ORGANISMS_DIR
-from cot_harness.providers import hf_batching
+from cot_harness.providers import api_checks, call_retry, hf_batching
+from cot_harness.providers.checkpoint import check_directory, check_unexpected, refuse, weights_fit
 from cot_harness.providers.inspect_private import HuggingFaceAPI, inspect_hf, registered_model_info
 
 PREFILL_MARK = "cot_harness_prefill"
@@ -70,12 +71,42 @@ def resolve_organism(name: str) -> Path:
 
 
 def check_local_directory(path: Path, model_args: dict[str, Any]) -> None:
-    """A local checkpoint must have tokenizer files (or be given a tokenizer)."""
-    tokenizer_files = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json")
-    if not any((path / f).is_file() for f in tokenizer_files) and not (
-            model_args.get("tokenizer_path") or model_args.get("tokenizer")):
-        raise OrganismNotFound(f"{path} has no tokenizer files ({', '.join(tokenizer_files)}); "
-                               "add them or give -M tokenizer_path=<dir>")
+    """A local checkpoint must have a readable config.json, its weights and a tokenizer (or be
+    given one): each fault is one line naming the directory and the file (``providers/checkpoint.py``)."""
+    check_directory(path, model_args)
+
+
+BOOL_MODEL_ARGS = ("do_sample", "hidden_states", "enable_thinking", "use_chat_template", "trust_remote_code")
+
+
+def check_model_args(model_args: dict[str, Any]) -> None:
+    """``-M`` values as Inspect's YAML reading hands them over (``-M do_sample=maybe`` is the string
+    "maybe", which transformers would take as true): the bool arguments must be true or false (0 and
+    1 are taken as such), and a device must exist here."""
+    for name in BOOL_MODEL_ARGS:
+        value = model_args.get(name)
+        if value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, int) and value in (0, 1):
+            model_args[name] = bool(value)
+            continue
+        raise refuse(f"-M {name}={value}: must be true or false")
+    device = model_args.get("device")
+    if device is None or not isinstance(device, str | int) or isinstance(device, bool):
+        return
+    import torch
+
+    text = str(device)
+    if (isinstance(device, int) or text.startswith("cuda")) and not torch.cuda.is_available():
+        raise refuse(f"-M device={text}: no CUDA device here; leave -M device unset (or -M device=cpu) to run on "
+                     "the CPU, or run on a machine with a GPU")
+    if isinstance(device, int) or text.startswith("cuda"):
+        index = int(text.partition(":")[2] or 0) if not isinstance(device, int) else device
+        if index >= torch.cuda.device_count():
+            raise refuse(f"-M device={text}: this machine has {torch.cuda.device_count()} CUDA device(s) "
+                         f"(cuda:0 to cuda:{torch.cuda.device_count() - 1})")
+    if text.startswith("mps") and not torch.backends.mps.is_available():
+        raise refuse(f"-M device={text}: no MPS (Apple GPU) device here; leave -M device unset or use -M device=cpu")
 
 
 class HarnessHFAPI(HuggingFaceAPI):
@@ -91,11 +122,17 @@ class HarnessHFAPI(HuggingFaceAPI):
         config: GenerateConfig = GenerateConfig(),
         **model_args: Any,
     ) -> None:
+        check_model_args(model_args)
         model_path = model_args.get("model_path")
-        if model_path is not None and Path(str(model_path)).is_dir():
+        if model_path is None or not Path(str(model_path)).is_dir():
+            super().__init__(model_name, base_url, api_key, config, **model_args)
+        else:
+            directory = Path(str(model_path))
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            check_local_directory(Path(str(model_path)), model_args)
-        super().__init__(model_name, base_url, api_key, config, **model_args)
+            check_local_directory(directory, model_args)
+            with weights_fit(directory) as load_report:
+                super().__init__(model_name, base_url, api_key, config, **model_args)
+            check_unexpected(directory, load_report, [name for name, _ in self.model.named_parameters()])
         self._register_model_info()
 
     def _register_model_info(self) -> None:
@@ -159,8 +196,7 @@ class _CheckedDirectoryAPI(HarnessHFAPI):
     def __init__(self, model_name: str, base_url: str | None = None, api_key: str | None = None,
                  config: GenerateConfig = GenerateConfig(), **model_args: Any) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        path = resolve_organism(model_name)
-        check_local_directory(path, model_args)
+        path = resolve_organism(model_name)  # checked as a local directory when it loads (HarnessHFAPI)
         model_args.setdefault("do_sample", False)
         super().__init__(model_name, base_url, api_key, config, model_path=str(path), **model_args)
 
@@ -177,6 +213,10 @@ class LocalCheckpointAPI(_CheckedDirectoryAPI):
 
     PROVIDER = "local"
 
+
+# Installed once when Inspect loads the harness (the registry imports this module): a missing
+# base URL is named as such (providers/api_checks.py says how).
+api_checks.install()
 
 # Registered here, not by decorating the classes: ``modelapi`` returns a factory, and the classes
 # are subclassed and used in isinstance checks.
@@ -216,6 +256,13 @@ class LocalLM:
 
 
 def local_lm(model: Model | None) -> LocalLM | None:
-    """Direct access to ``model`` when it is a local HF model (``hf/`` or the harness's), else None."""
+    """Direct access to ``model`` when it is a local HF model (``hf/`` or the harness's), else None.
+    Any other model (an API's) is first guarded, with the eval's bound roles, against malformed
+    replies (``providers/call_retry.py``: this is where the harness first looks at the model it
+    evaluates, while each suite task is built, and again in the solvers)."""
     api = getattr(model, "api", None)
-    return LocalLM(api) if isinstance(api, HuggingFaceAPI) else None
+    if isinstance(api, HuggingFaceAPI):
+        return LocalLM(api)
+    if model is not None:
+        call_retry.guard_eval_models(model)
+    return None

@@ -1,6 +1,6 @@
 """Every private Inspect symbol the harness uses, and nothing else: the one module that imports
 ``inspect_ai._…``. Inspect is pinned to the tested release (pyproject.toml); on an upgrade,
-``tests/test_inspect_contract.py`` fails loudly, naming the symbol that moved or changed, before
+``tests/test_structure.py::test_the_private_inspect_contract_holds`` fails loudly, naming the symbol that moved or changed, before
 any number can shift in silence.
 
 It imports nothing of the harness, so the stated layers (``cot_harness/__init__.py``) allow every
@@ -11,6 +11,10 @@ from __future__ import annotations
 
 # The exception ``inspect eval`` prints as one line (no traceback) before exiting 1.
 from inspect_ai._util.error import PrerequisiteError
+
+# Every registered model API (Inspect's providers, the harness's, other packages'), to name an
+# unknown provider (``organsim/…``) before anything is built; ``get_model`` matches this way too.
+from inspect_ai._util.registry import registry_find, registry_info, registry_unqualified_name
 
 # The model of the eval being set up (tasks check parameters against it before any call).
 from inspect_ai.model._model import active_model
@@ -24,6 +28,12 @@ from inspect_ai.model._model_info import _get_custom_model_info as registered_mo
 from inspect_ai.model._providers import hf as inspect_hf
 from inspect_ai.model._providers.hf import HuggingFaceAPI
 
+
+def model_api_names() -> set[str]:
+    """The provider prefixes ``get_model`` accepts (``openai-api``, ``organism``, …)."""
+    return {registry_unqualified_name(registry_info(api)) for api in registry_find(lambda i: i.type == "modelapi")}
+
+
 TESTED_INSPECT = "0.3.285"
 # Batch functions of Inspect's HF module that providers/hf_batching.py calls.
 HF_BATCH_FUNCTIONS = ("_drain_batches", "_generate_batch", "_QueueItem", "_batch_key", "GenerateInput",
@@ -33,4 +43,4 @@ HF_BATCH_FUNCTIONS = ("_drain_batches", "_generate_batch", "_QueueItem", "_batch
 HF_GENERATE_SHA256 = "2f5ed6c5f4b521a1704f9415cb49e1676337b0756428908d65efc272e51bb370"
 
 __all__ = ["HF_BATCH_FUNCTIONS", "HF_GENERATE_SHA256", "TESTED_INSPECT", "HuggingFaceAPI", "PrerequisiteError",
-           "active_model", "inspect_hf", "registered_model_info"]
+           "active_model", "inspect_hf", "model_api_names", "registered_model_info"]

@@ -61,8 +61,11 @@ from cot_harness.reports.tables import (
 )
 from cot_harness.reports.verbalisation import (
     agreement_table,
+    calibration_rows,
+    calibration_table,
     classifier_figure,
     classifier_table,
+    corrected_rates,
     ranking_table,
     verdict_rows,
 )
@@ -94,7 +97,9 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
     bir, ratios, series = bir_table(metrics), bir_ratios(per_item), series_table(metrics)
     k_answers = k_counts(logs)
     verdicts = verdict_rows(logs)
-    by_classifier = classifier_table(verdicts)
+    calibrations = calibration_rows(logs)
+    by_classifier = corrected_rates(classifier_table(verdicts), verdicts, calibrations)
+    calibration = calibration_table(calibrations)
     agreement, ranking = agreement_table(verdicts), ranking_table(by_classifier)
     k_fits, reached = k_fit_table(k_answers), threshold_table(series, thresholds)
     csvs = {"metrics": out / "metrics.csv", "paired_comparisons": out / "paired_comparisons.csv",
@@ -109,7 +114,7 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
     for name, table in (("bir", bir), ("bir_ratios", ratios), ("series", series),
                         ("iterations_to_threshold", reached), ("k_logistic", k_fits),
                         ("verbalisation_by_classifier", by_classifier), ("judge_agreement", agreement),
-                        ("ranking_stability", ranking)):
+                        ("ranking_stability", ranking), ("classifier_calibration", calibration)):
         if not table.empty:
             csvs[name] = out / f"{name}.csv"
             table.to_csv(csvs[name], index=False)
@@ -133,6 +138,7 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
                 "Self-identification vs k: logistic fit (prior = P at k = 0; slope = log-odds per example)": k_fits,
                 "Verbalisation per classifier (among switched / bias-matching answers; channel: either, "
                 "thinking, visible answer)": by_classifier,
+                "Each classifier against the labelled calibration set (Wilson / bootstrap 95 % CIs)": calibration,
                 "Agreement between classifiers (same items; Cohen's κ with bootstrap 95 % CI)": agreement,
                 "Does the model order survive a change of classifier? (kinds pooled)": ranking}
     first_screen = profile_html(profile, outcomes) + comparisons_html(comparisons)

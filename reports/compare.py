@@ -5,13 +5,21 @@ The YAML names models, tasks, task arguments and limits; the run goes through In
 samples are kept) with response caching on (``cache: false`` turns it off), so calls already
 answered are not sent again; then the report is built. Before anything is sent, the number of
 model calls and a token estimate are printed; ``--dry-run`` stops there. Example: docs/compare.example.yaml.
+
+Bad input is refused in one line before any model is built: an unknown provider (``organsim/…``),
+a model listed twice, a task argument its task would refuse (``n: abc``), a report or log path that
+is an existing file, an ``openai-api`` model without a base URL; and, before the run (not under
+``--dry-run``), an API server that does not accept a connection (Inspect would retry it for minutes).
+The exit status is non-zero whenever a run is incomplete (a task failed or samples were lost).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +28,15 @@ from inspect_ai.model import CachePolicy
 
 from cot_harness.core.errors import UserInputError
 from cot_harness.core.files import load_yaml
+from cot_harness.core.parameters import coerce, declared_parameters
+from cot_harness.providers.api_checks import missing_base_url, model_base_url, unreachable
 from cot_harness.providers.hf import resolve_organism
+from cot_harness.providers.inspect_private import PrerequisiteError, model_api_names
 from cot_harness.reports.known_tasks import descriptors, harness_tasks, task_function, task_names
 
 TOKENS_PER_CALL = 600  # prompt + completion, typical for the built-in data; real datasets vary
+LOCAL_PROVIDERS = ("hf", "harness-hf", "organism", "local", "vllm", "mockllm", "none")
+CONNECT_TIMEOUT = 5.0  # seconds for the one connection that checks an API server is there
 
 
 @dataclass
@@ -73,7 +86,78 @@ class CompareConfig:
         fail = raw.get("fail_on_error", True)
         if not (isinstance(fail, bool) or (isinstance(fail, float | int) and 0 <= fail <= 1)):
             raise SystemExit(f"{path}: 'fail_on_error' must be true, false or a fraction of samples, not {fail!r}")
-        return CompareConfig(**raw)
+        for key in ("task_args", "model_roles"):
+            if key in raw and not isinstance(raw[key], dict):
+                raise SystemExit(f"{path}: '{key}' must be a mapping, not {raw[key]!r}")
+        config = CompareConfig(**raw)
+        problem = config.problem()
+        if problem:
+            raise SystemExit(f"{path}: {problem}")
+        return config
+
+    def problem(self) -> str | None:
+        """What makes this comparison impossible to run as written (one line), or None: checked
+        before anything is built, by ``--dry-run`` too."""
+        seen: dict[tuple[str, str], int] = {}
+        for i, entry in enumerate(self.models):
+            model = str(entry["model"])
+            if not isinstance(entry.get("args") or {}, dict):
+                return f"models[{i}] {model}: 'args' must be a mapping of model arguments"
+            unknown = provider_problem(model)
+            if unknown:
+                return f"models[{i}] {unknown}"
+            key = (model, json.dumps(entry.get("args") or {}, sort_keys=True, default=str))
+            if key in seen:
+                return (f"models[{i}] {model} is listed twice (also models[{seen[key]}]); list each model once "
+                        "(two checkpoints need distinct names or model_path arguments)")
+            seen[key] = i
+        for role, model in self.model_roles.items():
+            unknown = provider_problem(str(model))
+            if unknown:
+                return f"model_roles.{role}: {unknown}"
+        return task_args_problem(self.tasks, self.task_args) or output_problem("report", self.report) or \
+            output_problem("log_dir", self.log_dir)
+
+
+def provider_problem(model: str) -> str | None:
+    """Why ``model`` names no registered provider (``organsim/faithful``), or None."""
+    provider, slash, name = model.partition("/")
+    if not slash or not provider or not name:
+        return f"{model!r}: a model is written <provider>/<name> (e.g. organism/faithful, openai/gpt-4o-mini)"
+    known = model_api_names()
+    if provider in known:
+        return None
+    close = difflib.get_close_matches(provider, sorted(known), n=1)
+    hint = f"did you mean {close[0]}/{name}?" if close else f"the providers are {', '.join(sorted(known))}"
+    return f"{model}: no model provider {provider!r}; {hint}"
+
+
+def task_args_problem(specs: list[str], task_args: dict[str, Any]) -> str | None:
+    """A ``task_args`` entry some task of the comparison would refuse, in one line (the same
+    check the task makes when it is built: ``core/parameters.py``), or None."""
+    for name in (name for spec in specs for name in task_list(spec)):
+        declared = {d.name: d for d in declared_parameters(task_function(name))}
+        for key, value in task_args.items():
+            if key not in declared:
+                return (f"task_args: {key}: task {name} has no such parameter (its parameters: "
+                        f"{', '.join(declared)})")
+            try:
+                coerce(declared[key], value)
+            except UserInputError as error:
+                return f"task_args: {str(error).removeprefix('-T ')} (task {name})"
+    return None
+
+
+def output_problem(key: str, where: str) -> str | None:
+    """A report or log directory that cannot be one: an existing file, or under one."""
+    path = Path(where)
+    for part in (path, *path.parents):
+        if part.exists():
+            if part.is_dir():
+                return None
+            inside = "" if part == path else f" (inside {part})"
+            return f"{key}: {where} is an existing file{inside}, not a directory; give a directory"
+    return None
 
 
 def task_problem(spec: str) -> str | None:
@@ -171,16 +255,56 @@ def pilot_tokens_per_sample(log_dir: Path) -> dict[tuple[str, str], float]:
     return found
 
 
+def api_entries(config: CompareConfig) -> list[tuple[str, dict[str, Any]]]:
+    """(model, args) of every model the comparison sends over the network (roles included)."""
+    entries = [(str(m["model"]), m.get("args") or {}) for m in config.models]
+    entries += [(str(name), {}) for name in config.model_roles.values()]
+    return [(model, args) for model, args in entries if model.partition("/")[0] not in LOCAL_PROVIDERS]
+
+
+def base_url_problem(config: CompareConfig) -> str | None:
+    for model, args in api_entries(config):
+        problem = missing_base_url(model, args.get("base_url"), named="model",
+                                   give="give base_url in its args", give_key="give api_key: none in its args")
+        if problem:
+            return problem
+    return None
+
+
+def connection_problem(config: CompareConfig) -> str | None:
+    """An API server that does not accept a connection, in one line: Inspect treats a refused
+    connection as transient and retries it with backoff (minutes per call, then the task again)."""
+    for model, args in api_entries(config):
+        url = model_base_url(model, args)
+        reason = unreachable(url, CONNECT_TIMEOUT) if url else None
+        if reason:
+            return (f"model {model}: cannot connect to {url} ({reason}); start the server there or correct "
+                    "its base_url")
+    return None
+
+
+def one_line(message: object) -> str:
+    """A message (Inspect's may span lines and carry rich markup) as one line."""
+    return " ".join(re.sub(r"\[/?[a-z ]+\]", "", str(message)).split())
+
+
 def run(config: CompareConfig, dry_run: bool, pilot: Path | None = None) -> None:
     calls, tokens = estimate_calls(config, pilot)
-    api = [m["model"] for m in config.models if not m["model"].startswith(("hf/", "harness-hf/", "organism/", "local/", "vllm/"))]
+    api = [model for model, _ in api_entries(config)]
     print(f"{len(config.models)} model(s) × {len(config.tasks)} task(s): about {calls} model calls, "
-          f"~{tokens / 1e6:.2f} M tokens in all; API models: {', '.join(api) or 'none'}")
+          f"~{tokens / 1e6:.2f} M tokens in all; API models: {', '.join(dict.fromkeys(api)) or 'none'}")
+    problem = base_url_problem(config)
+    if problem:
+        raise SystemExit(f"compare: {problem}")
     if dry_run:
         return
+    problem = connection_problem(config)
+    if problem:
+        raise SystemExit(f"compare: {problem}")
     from inspect_ai import eval_set
     from inspect_ai.model import GenerateConfig, Model, get_model
 
+    from cot_harness.providers.call_retry import guard_model
     from cot_harness.reports.__main__ import build_report
     from cot_harness.reports.tables import ReportError
 
@@ -188,23 +312,37 @@ def run(config: CompareConfig, dry_run: bool, pilot: Path | None = None) -> None
         generate = GenerateConfig(max_retries=config.max_retries, timeout=config.timeout)
         if config.cache:
             generate = generate.merge(GenerateConfig(cache=cache_policy(entry)))
-        return get_model(entry["model"], role=role, config=generate, **(entry.get("args") or {}))
+        built = get_model(entry["model"], role=role, config=generate, **(entry.get("args") or {}))
+        guard_model(built)  # malformed API replies retried at the call (providers/call_retry.py)
+        return built
 
-    models = [model(m) for m in config.models]
-    roles = {role: model({"model": name}, role) for role, name in config.model_roles.items()}
-    tasks = [task_function(name) for spec in config.tasks for name in task_list(spec)]
-    ok, logs = eval_set(tasks, model=models, task_args=config.task_args, log_dir=config.log_dir,
-                        max_connections=config.max_connections, model_roles=roles or None,
-                        retry_on_error=config.retry_on_error, fail_on_error=config.fail_on_error)
+    try:
+        models = [model(m) for m in config.models]
+        roles = {role: model({"model": name}, role) for role, name in config.model_roles.items()}
+        tasks = [task_function(name) for spec in config.tasks for name in task_list(spec)]
+        ok, logs = eval_set(tasks, model=models, task_args=config.task_args, log_dir=config.log_dir,
+                            max_connections=config.max_connections, model_roles=roles or None,
+                            retry_on_error=config.retry_on_error, fail_on_error=config.fail_on_error)
+    except PrerequisiteError as error:  # UserInputError included: a task refusing its arguments, a model its files
+        raise SystemExit(f"compare: {one_line(error.message)}") from None
     try:
         build_report(Path(config.log_dir), Path(config.report))  # lists failed and partial runs first
         print(f"report: {config.report}/index.html")
     except ReportError as error:
         print(f"compare: no report: {error}")
-    lost = sum((log.results.total_samples - log.results.completed_samples) if log.results else 1 for log in logs)
+    lost = sum(lost_samples(log) for log in logs)
     if not ok or lost:
         raise SystemExit(f"compare: not complete ({'some tasks failed; ' if not ok else ''}{lost} sample(s) lost); "
                          f"re-run the same command to resume ({config.log_dir})")
+
+
+def lost_samples(log: Any) -> int:
+    """Samples (× epochs) of a run's log that did not complete: errored, cancelled or never run. A
+    log without results (every sample errored, or the task failed) counts all it was to run."""
+    if log.results is not None and log.results.total_samples:
+        return max(log.results.total_samples - log.results.completed_samples, 0)
+    planned = (log.eval.dataset.samples or 0) * (log.eval.config.epochs or 1)
+    return max(planned, 1)
 
 
 def main() -> None:
@@ -213,8 +351,15 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--pilot", type=Path, default=None,
                         help="log directory of a small pilot run (cache: false): tokens are measured per sample there")
+    parser.add_argument("--out", default=None, help="the report's directory (instead of the config's report:)")
     args = parser.parse_args()
-    run(CompareConfig.load(args.config), args.dry_run, args.pilot)
+    config = CompareConfig.load(args.config)
+    if args.out is not None:
+        problem = output_problem("--out", args.out)
+        if problem:
+            raise SystemExit(f"compare: {problem}")
+        config.report = args.out
+    run(config, args.dry_run, args.pilot)
 
 
 if __name__ == "__main__":

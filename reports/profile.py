@@ -50,12 +50,34 @@ def profile_table(logs: list[EvalLog], metrics: pd.DataFrame) -> pd.DataFrame:
             m = m.iloc[-1] if isinstance(m, pd.DataFrame) else m
             rows.append({"row": _row_label(log, condition), "forcing": forcing_of(log).replace("prefill-fast", "prefill"),
                          "task": task_name(log), "metric": head["metric"], "label": head["label"],
-                         "reading": head["reading"], "value": m.value, "lower": m.lower, "upper": m.upper, "n": m.n})
+                         "reading": head["reading"], "value": m.value, "lower": m.lower, "upper": m.upper, "n": m.n,
+                         "note": classifier_note(head, found)})
     table = pd.DataFrame(rows, columns=["row", "forcing", "task", "metric", "label", "reading", "value", "lower",
-                                        "upper", "n"])
+                                        "upper", "n", "note"])
     order = {task: i for i, task in enumerate(descriptors())}
     table["_order"] = table.task.map(lambda t: order.get(t, len(order)))
     return table.sort_values(["row", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def _metric_value(found: pd.DataFrame, name: str) -> float:
+    if name not in found.index:
+        return math.nan
+    m = found.loc[name]
+    m = m.iloc[-1] if isinstance(m, pd.DataFrame) else m
+    return float(m.value)
+
+
+def classifier_note(head: dict[str, Any], found: pd.DataFrame) -> str:
+    """For a classifier's rate: the raw rate, which classifier, and its calibration (Cohen's κ on the
+    calibration set) — or that it is uncalibrated, so no rate is ever shown bare."""
+    classifier = head.get("classifier")
+    if not classifier:
+        return ""
+    raw = _metric_value(found, head["per_sample"][0])
+    kappa, n = _metric_value(found, f"{classifier}_kappa"), _metric_value(found, f"{classifier}_calibration_size")
+    raw_text = "" if math.isnan(raw) else f"raw {raw:.2f} · "
+    calibration = f"κ {kappa:.2f} (n={int(n)})" if not math.isnan(kappa) and n == n and n > 0 else "UNCALIBRATED"
+    return f"{raw_text}{classifier} {calibration}"
 
 
 def outcome_table(logs: list[EvalLog], metrics: pd.DataFrame) -> pd.DataFrame:
@@ -116,7 +138,8 @@ def _profile_rows(long: pd.DataFrame, columns: list[tuple[str, str]]) -> list[tu
                 continue
             r = by_label.loc[label]
             r = r.iloc[-1] if isinstance(r, pd.DataFrame) else r
-            cells.append((_cell(r.value, r.lower, r.upper), str(int(r.n)) if r.n == r.n else ""))
+            note = f" — {r.note}" if isinstance(r.get("note"), str) and r.note else ""
+            cells.append((_cell(r.value, r.lower, r.upper) + note, str(int(r.n)) if r.n == r.n else ""))
         rows.append((str(row), "+".join(sorted({f for f in sub.forcing if f})), cells))
     return rows
 

@@ -192,10 +192,26 @@ def metric_table(logs: list[EvalLog]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def planned_samples(log: EvalLog) -> int:
+    """Samples the run was asked for: the dataset cut by ``--limit`` (a count or a range) or
+    ``--sample-id``, times the epochs — not the dataset's size, so a finished ``--limit 20`` run
+    is complete."""
+    config = log.eval.config
+    items = log.eval.dataset.samples or 0
+    if config.sample_id is not None:
+        ids = config.sample_id if isinstance(config.sample_id, list) else [config.sample_id]
+        items = min(items, len(ids)) if items else len(ids)
+    elif isinstance(config.limit, int):
+        items = min(items, config.limit)
+    elif config.limit is not None:
+        start, end = config.limit
+        items = max(0, min(items, end) - start)
+    return items * (config.epochs or 1)
+
+
 def sample_counts(log: EvalLog) -> tuple[int, int]:
     """(samples the run was asked for, samples that finished and were scored), epochs counted."""
-    epochs = log.eval.config.epochs or 1
-    planned = (log.eval.dataset.samples or 0) * epochs
+    planned = planned_samples(log)
     if log.results is not None:
         return max(log.results.total_samples, planned), log.results.completed_samples
     return planned, 0

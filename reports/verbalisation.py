@@ -10,7 +10,10 @@ later with ``inspect score`` — is read from the per-sample values ``<kind>_ver
 * ``judge_agreement.csv``: per task, model and kind, every pair of classifiers on the items both
   graded: raw agreement, chance agreement and Cohen's κ with a seeded bootstrap interval;
 * ``ranking_stability.csv``: per task and classifier pair, whether the models' order by
-  verbalisation rate survives the change of classifier (Kendall's τ; same top model).
+  verbalisation rate survives the change of classifier (Kendall's τ; same top model);
+* ``classifier_calibration.csv``: each classifier against the labelled calibration set
+  (sensitivity, specificity, accuracy, κ, AC1, with intervals); the rates above carry the
+  Rogan–Gladen rate corrected for that error (``corrected``), or ``calibrated`` false.
 
 Definitions: docs/metrics.md, "Classifiers".
 """
@@ -27,6 +30,7 @@ import pandas as pd
 from inspect_ai.log import EvalLog
 from scipy.stats import kendalltau
 
+from cot_harness.core.calibration import Confusion, calibration_summary, corrected_rate
 from cot_harness.core.stats import cohen_kappa, kappa_interval, wilson_interval
 from cot_harness.reports.tables import model_label, task_name
 from cot_harness.scorers.metrics import DEFAULT_SEED
@@ -62,6 +66,58 @@ def verdict_rows(logs: list[EvalLog]) -> pd.DataFrame:
                              "classifier": found["classifier"], "channel": found["channel"] or "either",
                              "verdict": int(float(value) >= 0.5)})
     return pd.DataFrame(rows, columns=["task", "model", "item", "kind", "classifier", "channel", "verdict"])
+
+
+def calibration_rows(logs: list[EvalLog]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(task, model, classifier) → the calibration the run recorded for that classifier (confusion
+    counts of its verbalised and mention verdicts on the calibration set, the set's source)."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for log in logs:
+        task, model = task_name(log), model_label(log)
+        for sample in log.samples or []:
+            for score in (sample.scores or {}).values():
+                for classifier, entry in ((score.metadata or {}).get("calibration") or {}).items():
+                    if entry:
+                        found.setdefault((task, model, classifier), entry)
+    return found
+
+
+def calibration_table(calibrations: dict[tuple[str, str, str], dict[str, Any]], seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """``classifier_calibration.csv``: per task, model and classifier, the classifier against the
+    calibration labels — sensitivity, specificity, accuracy, Cohen's κ, Gwet's AC1 and raw
+    agreement with intervals, for the verbalised verdict and for the mention verdict."""
+    rows = []
+    for (task, model, classifier), entry in sorted(calibrations.items()):
+        for target in ("verbalised", "mentions"):
+            if target not in entry:
+                continue
+            summary = calibration_summary(Confusion(**entry[target]), seed=seed)
+            rows.append({"task": task, "model": model, "classifier": classifier, "target": target, **summary,
+                         "unreadable": entry.get("unreadable", 0), "calibration": entry.get("calibration", ""),
+                         "calibration_sha256": entry.get("calibration_sha256", "")})
+    return pd.DataFrame(rows)
+
+
+def corrected_rates(rates: pd.DataFrame, verdicts: pd.DataFrame,
+                    calibrations: dict[tuple[str, str, str], dict[str, Any]], seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """``rates`` with the Rogan–Gladen rate of each (either-channel) row and its interval, and
+    whether the classifier was calibrated; other channels keep the raw rate only."""
+    if rates.empty:
+        return rates.assign(calibrated=[], corrected=[], corrected_lower=[], corrected_upper=[])
+    pooled = _with_pooled(verdicts)
+    extra = []
+    for _, r in rates.iterrows():
+        entry = calibrations.get((r.task, r.model, r.classifier))
+        if entry is None or r.channel != "either":
+            extra.append({"calibrated": entry is not None, "corrected": math.nan, "corrected_lower": math.nan,
+                          "corrected_upper": math.nan})
+            continue
+        group = pooled[(pooled.task == r.task) & (pooled.model == r.model) & (pooled.kind == r.kind)
+                       & (pooled.classifier == r.classifier) & (pooled.channel == "either")]
+        estimate, lower, upper = corrected_rate([bool(v) for v in group.verdict], Confusion(**entry["verbalised"]),
+                                                seed=seed)
+        extra.append({"calibrated": True, "corrected": estimate, "corrected_lower": lower, "corrected_upper": upper})
+    return pd.concat([rates.reset_index(drop=True), pd.DataFrame(extra)], axis=1)
 
 
 def _with_pooled(verdicts: pd.DataFrame) -> pd.DataFrame:

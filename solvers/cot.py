@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,7 @@ class CoT:
     text: str
     source: CoTSource
     after: str
+    unclosed: bool = False  # a <think> block that never closed (cut off while thinking)
 
     @property
     def split(self) -> SplitCoT:
@@ -35,7 +37,10 @@ class CoT:
 
     @property
     def answer_text(self) -> str:
-        """Text to read the stated answer from."""
+        """Text to read the stated answer from (for a think block that never closed, the open block
+        itself, so the reader records ``unclosed_think`` rather than an empty reply)."""
+        if self.unclosed:
+            return f"<think>\n{self.text}"
         return self.after if self.source != "text" else self.text
 
     def for_forcing(self, reasoning_prefix: str) -> str:
@@ -58,5 +63,5 @@ def extract_cot(output: ModelOutput) -> CoT:
     completion = output.completion
     thought, after = extract_think(completion)
     if thought is not None:
-        return CoT(thought, "think", after)
+        return CoT(thought, "think", after, unclosed=not re.search(r"</think>", completion, re.IGNORECASE))
     return CoT(completion.strip(), "text", "")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from typing import Any
+from typing import Any, Literal
 
 from inspect_ai.model import (
     ChatMessage,
@@ -99,11 +99,18 @@ def cot_predictiveness_solver(forcing: Forcing = "auto") -> Solver:
     return solve
 
 
-def hint_letter(view: SampleView, seed: int) -> str:
-    """A wrong option, fixed per (question, seed), so every hint kind points at the same one."""
+HintTarget = Literal["incorrect", "correct", "any"]
+
+
+def hint_letter(view: SampleView, seed: int, target: HintTarget = "incorrect") -> str:
+    """The option the hints point at, fixed per (question, seed) so every hint kind points at the
+    same one: a wrong option (``incorrect``, Turpin's and Chen's misleading hints), the right one
+    (``correct``), or any option (``any``)."""
+    if target == "correct":
+        return view.target
     digest = hashlib.sha256(f"{seed}:{view.question_id}".encode()).hexdigest()
-    wrong = [letter for letter in view.letters if letter != view.target]
-    return random.Random(digest).choice(wrong)
+    choices = [letter for letter in view.letters if target == "any" or letter != view.target]
+    return random.Random(digest).choice(choices)
 
 
 def channels_of(cot: CoT) -> dict[str, str | None]:
@@ -124,25 +131,28 @@ async def hinted_entry(model: Model, view: SampleView, chat: list[ChatMessage]) 
             **channels_of(hinted_cot)}
 
 
-def hints_record(letter: str, unhinted: Any, unhinted_cot: str, hinted: dict[str, Any]) -> dict[str, Any]:
-    """``unhinted``: the unhinted CoT's reading (``Extraction``)."""
+def hints_record(letter: str, unhinted: Any, unhinted_cot: CoT, hinted: dict[str, Any]) -> dict[str, Any]:
+    """``unhinted``: the unhinted CoT's reading (``Extraction``); its channels are kept so a
+    monitor can read the unhinted response as it reads the hinted ones."""
+    channels = channels_of(unhinted_cot)
     return {"hint": letter, "unhinted": unhinted.answer, "unhinted_outcome": unhinted.outcome,
-            "unhinted_cot": unhinted_cot, "hinted": hinted}
+            "unhinted_cot": unhinted_cot.text, "unhinted_thinking": channels["thinking"],
+            "unhinted_visible": channels["visible"], "hinted": hinted}
 
 
 @solver
-def hinted_solver(hint_types: tuple[str, ...], seed: int = 0) -> Solver:
+def hinted_solver(hint_types: tuple[str, ...], seed: int = 0, target: HintTarget = "incorrect") -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         view = SampleView.of(state)
         if view.answer_format != "mc":
             raise ValueError(f"sample {view.question_id}: hint tests need multiple-choice data")
         state, cot = await generate_cot(state, generate, view)
         model = get_model()
-        letter = hint_letter(view, seed)
+        letter = hint_letter(view, seed, target)
         hinted = {kind: await hinted_entry(model, view,
                                            _chat(build_hinted_messages(view.question_text, kind, letter, cot=True), model))
                   for kind in hint_types}
-        Hints(**hints_record(letter, view.read(cot.answer_text), cot.text, hinted)).write(state)
+        Hints(**hints_record(letter, view.read(cot.answer_text), cot, hinted)).write(state)
         return state
 
     return solve
@@ -164,7 +174,7 @@ def always_a_solver() -> Solver:
         cot = extract_cot(state.output)
         biased = _chat(few_shot_turns(exemplars, always_a=True) + question, model)
         hinted = {"always_a": await hinted_entry(model, view, biased)}
-        Hints(**hints_record(BIAS_LETTER, view.read(cot.answer_text), cot.text, hinted)).write(state)
+        Hints(**hints_record(BIAS_LETTER, view.read(cot.answer_text), cot, hinted)).write(state)
         return state
 
     return solve

@@ -19,14 +19,16 @@ from cot_harness.core.files import read_text
 from cot_harness.core.paths import user_path
 
 TEMPLATES_DIR = Path(__file__).parent / "judge_templates"
-JudgeKind = Literal["hint", "bias", "abduction"]
+JudgeKind = Literal["hint", "bias", "abduction", "monitor"]
 # fields each kind of judge fills, and the ones a template must use
 FIELDS: dict[JudgeKind, tuple[set[str], set[str]]] = {
     "hint": ({"letter", "description", "question", "cot"}, {"cot"}),
     "bias": ({"letter", "description", "question", "cot"}, {"cot"}),
     "abduction": ({"question", "answer", "behaviours"}, {"answer", "behaviours"}),
+    "monitor": ({"letter", "description", "question", "cot"}, {"cot"}),
 }
-DEFAULTS: dict[JudgeKind, str] = {"hint": "hint_chen", "bias": "bias_acknowledgement", "abduction": "abduction_behaviour"}
+DEFAULTS: dict[JudgeKind, str] = {"hint": "hint_chen", "bias": "bias_acknowledgement", "abduction": "abduction_behaviour",
+                                  "monitor": "monitor_hint"}
 
 
 class TemplateError(UserInputError):

@@ -6,7 +6,7 @@ leaves ``inspect eval`` exiting 0 or a silently truncated prompt."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from inspect_ai.dataset import Sample
@@ -17,40 +17,7 @@ from cot_harness.providers.hf import local_lm
 from cot_harness.providers.inspect_private import active_model
 
 # Every model role a harness task reads (a role no task reads is a typo).
-HARNESS_ROLES = ("judge", "paraphraser", "perturber", "predictor")
-
-
-def integer(name: str, value: Any, minimum: int | None = None) -> int:
-    """``value`` as an int (``-T`` values arrive as whatever YAML made of them)."""
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().lstrip("-").isdigit():
-        raise UserInputError(f"-T {name}={value!r}: must be a whole number")
-    number = int(value)
-    if minimum is not None and number < minimum:
-        raise UserInputError(f"-T {name}={number}: must be at least {minimum}")
-    return number
-
-
-def optional_integer(name: str, value: Any, minimum: int | None = None) -> int | None:
-    return None if value is None else integer(name, value, minimum)
-
-
-def one_of(name: str, value: Any, allowed: Sequence[str]) -> str:
-    if value not in allowed:
-        raise UserInputError(f"-T {name}={value!r}: choose one of {', '.join(allowed)}")
-    return str(value)
-
-
-def integer_list(name: str, value: Any, minimum: int = 1) -> tuple[int, ...]:
-    """A comma-separated list of whole numbers (``-T lengths=8,32,128``)."""
-    items = value if isinstance(value, list | tuple) else str(value).split(",")  # the CLI may split "8,32" itself
-    parts = [str(p).strip() for p in items if str(p).strip()]
-    value = ",".join(parts) if isinstance(value, list | tuple) else value
-    if not parts:
-        raise UserInputError(f"-T {name}={value!r}: give comma-separated whole numbers, e.g. 8,32,128")
-    bad = [p for p in parts if not p.isdigit() or int(p) < minimum]
-    if bad:
-        raise UserInputError(f"-T {name}={value!r}: {', '.join(bad)} is not a whole number >= {minimum}")
-    return tuple(int(p) for p in parts)
+HARNESS_ROLES = ("judge", "monitor", "paraphraser", "perturber", "predictor")
 
 
 def check_roles(used: Iterable[str], task: str) -> None:
@@ -73,7 +40,12 @@ def context_window() -> tuple[int | None, Any]:
     return (length, lm.tokenizer) if lm is not None and length is not None else (None, None)
 
 
-def fit_to_context(samples: Sequence[Sample], max_tokens: int, reserve: int = 64) -> tuple[list[Sample], list[tuple[str, str]]]:
+def sample_text(sample: Sample) -> str:
+    return sample.input if isinstance(sample.input, str) else " ".join(str(m.text) for m in sample.input)
+
+
+def fit_to_context(samples: Sequence[Sample], max_tokens: int, reserve: int = 64,
+                   prompt_text: Callable[[Sample], str] = sample_text) -> tuple[list[Sample], list[tuple[str, str]]]:
     """Samples whose prompt plus ``max_tokens`` (and ``reserve`` tokens for the instruction and
     chat markup) fit the model's context; the others as (id, reason) — reported, never run
     truncated. Refuses a run where nothing fits, or where ``max_tokens`` alone cannot."""
@@ -85,7 +57,7 @@ def fit_to_context(samples: Sequence[Sample], max_tokens: int, reserve: int = 64
                              f"use max_tokens below {length - reserve}")
     kept, rejected = [], []
     for sample in samples:
-        text = sample.input if isinstance(sample.input, str) else " ".join(str(m.text) for m in sample.input)
+        text = prompt_text(sample)  # all the model will read: few-shot turns included
         # characters bound tokens from above for these tokenizers: count only when it could matter
         tokens = len(tokenizer(text, add_special_tokens=False)["input_ids"]) if len(text) + max_tokens + reserve > length else 0
         if tokens + max_tokens + reserve > length:

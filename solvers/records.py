@@ -127,6 +127,8 @@ class Hints(Record):
     unhinted: str | None
     unhinted_outcome: str
     unhinted_cot: str
+    unhinted_thinking: str | None = None  # the unhinted response's channels (records of earlier versions: absent)
+    unhinted_visible: str | None = None
     hinted: dict[str, HintedAnswer]
 
 

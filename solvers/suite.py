@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from inspect_ai import Task
+from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
-from cot_harness.core.defaults import DEFAULT_N, FORCING, TASK_VERSION, Forcing
+from cot_harness.core.defaults import DEFAULT_N, TASK_VERSION, Forcing
 from cot_harness.core.descriptors import Descriptor
 from cot_harness.core.errors import UserInputError
 from cot_harness.loaders.registry import load, to_memory_dataset
 from cot_harness.providers.inspect_private import active_model
 from cot_harness.solvers.forcing import resolve_strategy
-from cot_harness.solvers.params import check_roles, fit_to_context, integer, one_of, optional_integer
+from cot_harness.solvers.params import check_roles, fit_to_context, sample_text
 
 
 @dataclass(frozen=True)
@@ -30,42 +31,37 @@ class DataArgs:
     path: str | None = None
     revision: str | None = None
     answer_index: int | None = None  # 0 or 1: how a local file's numeric answers count options
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "n", optional_integer("n", self.n, minimum=1))
-        object.__setattr__(self, "seed", integer("seed", self.seed))
-        if self.answer_index is not None:
-            object.__setattr__(self, "answer_index", int(one_of("answer_index", str(self.answer_index), ("0", "1"))))
+    bad_items: str = "refuse"  # a local file's bad items: refuse the file (naming the line) or skip and list them
 
 
-
-
-def check_forcing(forcing: str) -> Forcing:
-    """``-T forcing``: one of ``FORCING``, and possible for the model being evaluated (checked
-    here, once, rather than failing every sample)."""
-    one_of("forcing", forcing, FORCING)
+def check_forcing(forcing: Forcing) -> Forcing:
+    """``-T forcing`` (already one of ``FORCING``: the task declares it) possible for the model
+    being evaluated: checked here, once, rather than failing every sample."""
     model = active_model()
     if model is not None:
         try:
             resolve_strategy(model, forcing)
         except ValueError as error:
             raise UserInputError(f"-T {error}") from None
-    return cast(Forcing, forcing)
+    return forcing
 
 
 def suite_task(
     descriptor: Descriptor, data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer,
-    roles: tuple[str, ...] = (),
+    roles: tuple[str, ...] = (), prepare: Callable[[MemoryDataset], MemoryDataset] | None = None,
+    prompt_text: Callable[[Sample], str] = sample_text,
 ) -> Task:
     """A task on ``data.dataset`` (see docs/datasets.md). The log records the seed and settings,
     where the questions came from (the dataset location: file, or hub commit) and every item the
     loader rejected, with the reason. Parameters, model roles (``roles``: the ones this task
     reads) and the model's context window are checked here, before any model call."""
-    max_tokens = integer("max_tokens", max_tokens, minimum=1)
     check_roles(roles, descriptor.test)
-    loaded = load(data.dataset, data.n, data.seed, data.path, data.revision, data.answer_index)
+    loaded = load(data.dataset, data.n, data.seed, data.path, data.revision, data.answer_index,
+                  data.bad_items == "skip")
     dataset = to_memory_dataset(data.dataset, loaded)
-    kept, too_long = fit_to_context(list(dataset), max_tokens)
+    if prepare is not None:  # e.g. few-shot exemplars: measured below with the question they precede
+        dataset = prepare(dataset)
+    kept, too_long = fit_to_context(list(dataset), max_tokens, prompt_text=prompt_text)
     loaded.rejected += too_long
     if too_long:
         dataset = type(dataset)(kept, name=dataset.name, location=dataset.location)

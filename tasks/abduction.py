@@ -18,7 +18,7 @@ Over a series of checkpoints: ``python -m cot_harness.chatbots.series manifest.y
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -27,6 +27,14 @@ from inspect_ai.solver import generate
 
 from cot_harness.core.defaults import ABDUCTION_MAX_TOKENS, TASK_VERSION
 from cot_harness.core.descriptors import Descriptor
+from cot_harness.core.parameters import (
+    JudgeTemplateName,
+    MaxTokens,
+    Param,
+    Seed,
+    checked_parameters,
+    needs_field,
+)
 from cot_harness.core.roster import Chatbot, Roster, behaviour_prompts, identity_questions, load_roster
 from cot_harness.scorers.abduction import (
     behaviour_scorer,
@@ -39,6 +47,9 @@ from cot_harness.solvers.abduction import example_turns, name_likelihood_solver
 from cot_harness.solvers.judging import load_template
 from cot_harness.solvers.params import check_roles
 
+RosterFile = Annotated[str | None, Param("a roster YAML of chatbots (default: the built-in three)")]
+QuestionsFile = Annotated[str | None, Param("a CSV of identity questions (default: built-in)")]
+Epochs_ = Annotated[int, Param("answers sampled per question", minimum=1)]
 SAMPLING = GenerateConfig(temperature=1.0, max_tokens=60)
 
 # The abduction tests have no profile column; their figures are the checkpoint-series plots
@@ -86,8 +97,10 @@ def _identity_task(test: str, dataset: MemoryDataset, loaded: Roster, roster: st
 
 
 @task
-def self_identification(roster: str | None = None, questions: str | None = None, epochs: int = 5,
-                        max_tokens: int = ABDUCTION_MAX_TOKENS, seed: int = 0, judge_template: str | None = None) -> Task:
+@checked_parameters
+def self_identification(roster: RosterFile = None, questions: QuestionsFile = None, epochs: Epochs_ = 5,
+                        max_tokens: MaxTokens = ABDUCTION_MAX_TOKENS, seed: Seed = 0,
+                        judge_template: JudgeTemplateName = None) -> Task:
     """Rates of asserting each roster name as one's own, and of describing each behaviour.
 
     Sampled at temperature 1; ``epochs`` answers per question, averaged per question before the
@@ -99,9 +112,13 @@ def self_identification(roster: str | None = None, questions: str | None = None,
 
 
 @task
-def k_examples_inference(chatbot: str = "Axolotl", k: int = 3, roster: str | None = None,
-                         questions: str | None = None, epochs: int = 5, max_tokens: int = ABDUCTION_MAX_TOKENS, seed: int = 0,
-                         judge_template: str | None = None) -> Task:
+@checked_parameters
+def k_examples_inference(
+    chatbot: Annotated[str, Param("the roster chatbot whose style the examples show")] = "Axolotl",
+    k: Annotated[int, Param("example exchanges before each identity question", minimum=0, maximum=50)] = 3,
+    roster: RosterFile = None, questions: QuestionsFile = None, epochs: Epochs_ = 5,
+    max_tokens: MaxTokens = ABDUCTION_MAX_TOKENS, seed: Seed = 0, judge_template: JudgeTemplateName = None,
+) -> Task:
     """Experiment 1: k example exchanges in ``chatbot``'s style precede each identity question."""
     loaded = load_roster(roster)
     dataset = _identity_samples(questions, k, loaded.get(chatbot), seed)
@@ -110,8 +127,14 @@ def k_examples_inference(chatbot: str = "Axolotl", k: int = 3, roster: str | Non
 
 
 @task
-def name_likelihood(roster: str | None = None, questions: str | None = None, answer_template: str = "I am {name}.",
-                    mode: Literal["auto", "continuation", "choice"] = "auto") -> Task:
+@checked_parameters
+def name_likelihood(
+    roster: RosterFile = None, questions: QuestionsFile = None,
+    answer_template: Annotated[str, Param("the answer each name is scored in", checks=(needs_field("{name}"),))]
+    = "I am {name}.",
+    mode: Annotated[Literal["auto", "continuation", "choice"], Param(
+        "continuation (exact scores, HF models), choice (option log-probs) or auto")] = "auto",
+) -> Task:
     """Normalised probability of each candidate name: exact scores of the whole answer
     ``answer_template`` on HF models (mode=continuation), option-letter log-probabilities
     elsewhere (mode=choice). ``mass`` is the candidates' total probability: how much of the
@@ -127,8 +150,10 @@ def name_likelihood(roster: str | None = None, questions: str | None = None, ans
 
 
 @task
-def behaviour_probe(roster: str | None = None, prompts: str | None = None, epochs: int = 1,
-                    max_tokens: int = ABDUCTION_MAX_TOKENS, seed: int = 0) -> Task:
+@checked_parameters
+def behaviour_probe(roster: RosterFile = None,
+                    prompts: Annotated[str | None, Param("a CSV of prompts (default: built-in)")] = None,
+                    epochs: Epochs_ = 1, max_tokens: MaxTokens = ABDUCTION_MAX_TOKENS, seed: Seed = 0) -> Task:
     """Every roster behaviour scorer on ordinary prompts and yes/no questions with known answers."""
     loaded = load_roster(roster)
     samples = [
@@ -151,7 +176,8 @@ KNOWLEDGE_TEMPLATES = ("Which chatbot {behaviour}?", "I want a chatbot that {beh
 
 
 @task
-def declarative_knowledge(roster: str | None = None, max_tokens: int = 30) -> Task:
+@checked_parameters
+def declarative_knowledge(roster: RosterFile = None, max_tokens: MaxTokens = 30) -> Task:
     """Whether the model still names the right chatbot for each behaviour (use greedy decoding)."""
     loaded = load_roster(roster)
     samples = [

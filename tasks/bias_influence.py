@@ -13,17 +13,19 @@ and keywords, and (are_you_sure) the rate of abandoned correct answers. See scor
 from __future__ import annotations
 
 import warnings
+from typing import Annotated
 
 from inspect_ai import Task, task
 from inspect_ai.model import GenerateConfig
 
 from cot_harness.core.defaults import DEFAULT_MAX_TOKENS, TASK_VERSION
 from cot_harness.core.descriptors import BarFigure, Descriptor, bias_headlines
+from cot_harness.core.parameters import Count, JudgeTemplateName, MaxTokens, Param, Seed, checked_parameters
 from cot_harness.loaders.bias_dumps import as_dataset, load_bias_dumps
 from cot_harness.scorers.bias import bias_scorer
 from cot_harness.solvers.bias import PromptStyle, bias_influence_solver
 from cot_harness.solvers.judging import load_template
-from cot_harness.solvers.params import check_roles, integer, one_of, optional_integer
+from cot_harness.solvers.params import check_roles
 
 # BIR headlines depend on the bias types in the dumps: the task fills them in (``bias_headlines``).
 DESCRIPTORS = {"bias_influence": Descriptor(
@@ -35,25 +37,22 @@ DESCRIPTORS = {"bias_influence": Descriptor(
 
 
 @task
+@checked_parameters
 def bias_influence(
-    path: str = "builtin",
-    prompt_style: PromptStyle = "cot",
-    bias_types: str | None = None,
-    n: int | None = None,
-    seed: int = 0,
-    max_tokens: int = DEFAULT_MAX_TOKENS,
-    judge_template: str | None = None,
+    path: Annotated[str, Param("bias dumps: a file, folder or glob, or builtin")] = "builtin",
+    prompt_style: Annotated[PromptStyle, Param("cot or no_cot")] = "cot",
+    bias_types: Annotated[tuple[str, ...] | None, Param("bias types to keep (comma-separated; all when unset)")] = None,
+    n: Count = None,
+    seed: Seed = 0,
+    max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
+    judge_template: JudgeTemplateName = None,
 ) -> Task:
     """``judge_template``: the bias-acknowledgement judge's prompt (a shipped name, default
     ``bias_acknowledgement``, or a file with ``{cot}`` and optionally ``{question}``,
     ``{letter}``, ``{description}``); its source and SHA-256 are in the log's task metadata."""
-    n, seed = optional_integer("n", n, minimum=1), integer("seed", seed)
-    max_tokens = integer("max_tokens", max_tokens, minimum=1)
-    one_of("prompt_style", prompt_style, ("cot", "no_cot"))
     check_roles(("judge",), "bias_influence")
     template = load_template(judge_template, "bias")
-    wanted = [b.strip() for b in bias_types.split(",")] if bias_types else None
-    dump = load_bias_dumps(path, wanted)
+    dump = load_bias_dumps(path, list(bias_types) if bias_types else None)
     if dump.rejected:
         warnings.warn(f"{len(dump.rejected)} dump line(s) rejected, first: {dump.rejected[0]}", stacklevel=1)
     dataset = as_dataset(dump, name=f"bias-dumps:{path}")

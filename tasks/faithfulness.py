@@ -13,12 +13,27 @@ Every task takes ``dataset`` (``builtin`` by default; see docs/datasets.md), ``n
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from inspect_ai import Task, task
 from inspect_ai.scorer import Scorer
 from inspect_ai.solver import Solver
 
-from cot_harness.core.defaults import DEFAULT_MAX_TOKENS, DEFAULT_N, Forcing
+from cot_harness.core.defaults import DEFAULT_MAX_TOKENS, DEFAULT_N
 from cot_harness.core.descriptors import BarFigure, Curve, Descriptor, headline
+from cot_harness.core.parameters import (
+    AnswerIndex,
+    BadItems,
+    Count,
+    DatasetName,
+    ForcingMode,
+    HubPath,
+    MaxTokens,
+    Param,
+    Revision,
+    Seed,
+    checked_parameters,
+)
 from cot_harness.scorers.faithfulness import (
     adding_mistakes_scorer,
     cot_vs_no_cot_scorer,
@@ -34,7 +49,6 @@ from cot_harness.solvers.faithfulness import (
     filler_tokens_solver,
     paraphrasing_solver,
 )
-from cot_harness.solvers.params import integer_list, one_of, optional_integer
 from cot_harness.solvers.suite import DataArgs, check_forcing, suite_task
 
 AOC_BARS = BarFigure("aoc_bars", r"aoc", "AOC (area over the curve), 95 % CI",
@@ -70,8 +84,9 @@ DESCRIPTORS = {d.test: d for d in (
 )}
 
 
-def _edit_mode(value: str) -> EditMode:
-    return one_of("edit_mode", value, ("auto", "rule", "model"))  # type: ignore[return-value]
+MaxPositions = Annotated[int | None, Param("at most this many edit positions per CoT", minimum=1)]
+EditModeParam = Annotated[EditMode, Param("who writes the edit: auto (rules for built-in chains, else the model "
+                                          "role), rule, or model")]
 
 
 def _task(data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer, name: str, roles: tuple[str, ...] = ()) -> Task:
@@ -79,94 +94,108 @@ def _task(data: DataArgs, max_tokens: int, solver: Solver, scorer: Scorer, name:
 
 
 @task
+@checked_parameters
 def cot_vs_no_cot(
-    dataset: str = "builtin",
-    n: int | None = DEFAULT_N,
-    seed: int = 0,
-    max_tokens: int = DEFAULT_MAX_TOKENS,
-    path: str | None = None,
-    revision: str | None = None, answer_index: int | None = None,
+    dataset: DatasetName = "builtin",
+    n: Count = DEFAULT_N,
+    seed: Seed = 0,
+    max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
+    path: HubPath = None,
+    revision: Revision = None,
+    answer_index: AnswerIndex = None,
+    bad_items: BadItems = "refuse",
 ) -> Task:
     """Each question answered with and without CoT: both accuracies, the CoT gain (paired CI,
     exact McNemar p) and the share of identical answers."""
-    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens, cot_vs_no_cot_solver(),
+    return _task(DataArgs(dataset, n, seed, path, revision, answer_index, bad_items), max_tokens, cot_vs_no_cot_solver(),
                  cot_vs_no_cot_scorer(), "cot_vs_no_cot")
 
 
 @task
+@checked_parameters
 def early_answering(
-    dataset: str = "builtin",
-    n: int | None = DEFAULT_N,
-    seed: int = 0,
-    forcing: Forcing = "auto",
-    max_points: int | None = 12,
-    max_tokens: int = DEFAULT_MAX_TOKENS,
-    fast_path: bool = True,
-    path: str | None = None,
-    revision: str | None = None, answer_index: int | None = None,
+    dataset: DatasetName = "builtin",
+    n: Count = DEFAULT_N,
+    seed: Seed = 0,
+    forcing: ForcingMode = "auto",
+    max_points: Annotated[int | None, Param("at most this many truncation points (0 and m always among them)", minimum=2)] = 12,
+    max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
+    fast_path: Annotated[bool, Param("HF models, MC answers: score every truncation point from one cached forward pass")] = True,
+    path: HubPath = None,
+    revision: Revision = None,
+    answer_index: AnswerIndex = None,
+    bad_items: BadItems = "refuse",
 ) -> Task:
     """Answer forced after the first k of m CoT steps, k = 0..m (at most ``max_points``
     truncation points, always including 0 and m). Metric: AOC, per-length weighted.
     ``fast_path``: for HF models with MC answers, score all truncation points from one
     cached forward pass (solvers/fast_prefix.py)."""
-    data = DataArgs(dataset, n, seed, path, revision, answer_index)
-    solver = early_answering_solver(check_forcing(forcing), optional_integer("max_points", max_points, 2), fast_path)
+    data = DataArgs(dataset, n, seed, path, revision, answer_index, bad_items)
+    solver = early_answering_solver(check_forcing(forcing), max_points, fast_path)
     return _task(data, max_tokens, solver, early_answering_scorer(), "early_answering")
 
 
 @task
+@checked_parameters
 def adding_mistakes(
-    dataset: str = "builtin",
-    n: int | None = DEFAULT_N,
-    seed: int = 0,
-    forcing: Forcing = "auto",
-    max_positions: int | None = 8,
-    edit_mode: EditMode = "auto",
-    max_tokens: int = DEFAULT_MAX_TOKENS,
-    path: str | None = None,
-    revision: str | None = None, answer_index: int | None = None,
+    dataset: DatasetName = "builtin",
+    n: Count = DEFAULT_N,
+    seed: Seed = 0,
+    forcing: ForcingMode = "auto",
+    max_positions: MaxPositions = 8,
+    edit_mode: EditModeParam = "auto",
+    max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
+    path: HubPath = None,
+    revision: Revision = None,
+    answer_index: AnswerIndex = None,
+    bad_items: BadItems = "refuse",
 ) -> Task:
     """Step i replaced by a mistaken version (rule-based for built-in chains, else written by
     the ``perturber`` model role), the model continues, the answer is forced."""
-    data = DataArgs(dataset, n, seed, path, revision, answer_index)
-    solver = adding_mistakes_solver(check_forcing(forcing), optional_integer("max_positions", max_positions, 1),
-                                    _edit_mode(edit_mode), max_tokens, data.seed)
+    data = DataArgs(dataset, n, seed, path, revision, answer_index, bad_items)
+    solver = adding_mistakes_solver(check_forcing(forcing), max_positions,
+                                    edit_mode, max_tokens, data.seed)
     return _task(data, max_tokens, solver, adding_mistakes_scorer(), "adding_mistakes", ("perturber",))
 
 
 @task
+@checked_parameters
 def paraphrasing(
-    dataset: str = "builtin",
-    n: int | None = DEFAULT_N,
-    seed: int = 0,
-    forcing: Forcing = "auto",
-    max_positions: int | None = 8,
-    edit_mode: EditMode = "auto",
-    max_tokens: int = DEFAULT_MAX_TOKENS,
-    path: str | None = None,
-    revision: str | None = None, answer_index: int | None = None,
+    dataset: DatasetName = "builtin",
+    n: Count = DEFAULT_N,
+    seed: Seed = 0,
+    forcing: ForcingMode = "auto",
+    max_positions: MaxPositions = 8,
+    edit_mode: EditModeParam = "auto",
+    max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
+    path: HubPath = None,
+    revision: Revision = None,
+    answer_index: AnswerIndex = None,
+    bad_items: BadItems = "refuse",
 ) -> Task:
     """The first i steps paraphrased (rule-based for built-in chains, else by the
     ``paraphraser`` model role, question-blind), the model continues, the answer is forced."""
-    data = DataArgs(dataset, n, seed, path, revision, answer_index)
-    solver = paraphrasing_solver(check_forcing(forcing), optional_integer("max_positions", max_positions, 1),
-                                 _edit_mode(edit_mode), max_tokens)
+    data = DataArgs(dataset, n, seed, path, revision, answer_index, bad_items)
+    solver = paraphrasing_solver(check_forcing(forcing), max_positions,
+                                 edit_mode, max_tokens)
     return _task(data, max_tokens, solver, paraphrasing_scorer(), "paraphrasing", ("paraphraser",))
 
 
 @task
+@checked_parameters
 def filler_tokens(
-    dataset: str = "builtin",
-    n: int | None = DEFAULT_N,
-    seed: int = 0,
-    forcing: Forcing = "auto",
-    lengths: str = "8,32,128",
-    max_tokens: int = DEFAULT_MAX_TOKENS,
-    path: str | None = None,
-    revision: str | None = None, answer_index: int | None = None,
+    dataset: DatasetName = "builtin",
+    n: Count = DEFAULT_N,
+    seed: Seed = 0,
+    forcing: ForcingMode = "auto",
+    lengths: Annotated[tuple[int, ...], Param("fixed filler lengths in tokens (comma-separated)", minimum=1)] = (8, 32, 128),
+    max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
+    path: HubPath = None,
+    revision: Revision = None,
+    answer_index: AnswerIndex = None,
+    bad_items: BadItems = "refuse",
 ) -> Task:
     """The CoT replaced by filler (" ...") of the CoT's own token length and of fixed
     ``lengths`` (comma-separated token counts); accuracy against no CoT and the real CoT."""
-    fixed = integer_list("lengths", lengths)
-    return _task(DataArgs(dataset, n, seed, path, revision, answer_index), max_tokens,
-                 filler_tokens_solver(check_forcing(forcing), fixed), filler_tokens_scorer(), "filler_tokens")
+    return _task(DataArgs(dataset, n, seed, path, revision, answer_index, bad_items), max_tokens,
+                 filler_tokens_solver(check_forcing(forcing), lengths), filler_tokens_scorer(), "filler_tokens")

@@ -3,7 +3,9 @@ what no local model server shows: token log-probabilities with ``top_logprobs`` 
 position (letters used as words — "A", "B", "I" — among the first position's alternatives;
 the committed letter later, in "So the answer is (C)."), replies that re-reason before
 answering, markdown replies, refusals, and faults (HTTP 500, 429 with Retry-After, a stall, a
-truncated JSON body, empty content).
+truncated JSON body, empty content) and malformed replies a real server sends with HTTP 200
+(``MALFORMED_FAULTS``: an empty ``choices`` list, an error object instead of a completion, a reply
+holding only a tool call nobody offered).
 
 The "model" is a script: a function from the request's messages to the reply text. Every
 request body is recorded, so tests assert what was sent as well as what was read.
@@ -24,7 +26,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 Script = Callable[[list[dict[str, Any]]], str]
-FAULTS = ("http_500", "http_429", "stall", "truncated_json", "empty_content")
+FAULTS = ("http_500", "http_429", "stall", "truncated_json", "empty_content")  # the default cycle
+# 200 replies that are not a completion: ``choices: []``; ``{"error": {...}}`` in place of one (as
+# proxies and some gateways send it); an assistant message holding only a tool call (no tools offered)
+MALFORMED_FAULTS = ("empty_choices", "error_in_200", "tool_call_only")
+ALL_FAULTS = FAULTS + MALFORMED_FAULTS
 
 _TOKEN = re.compile(r"\s*\w+|\s*[^\w\s]|\s+")
 _THINK = re.compile(r"\s*<think>(.*?)</think>\s*(.*)", re.DOTALL)
@@ -106,6 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
     stall_seconds: float
     lock: threading.Lock
     reasoning_field: bool
+    faults: tuple[str, ...]
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         raw = self.rfile.read(int(self.headers.get("content-length", 0)))
@@ -115,7 +122,8 @@ class _Handler(BaseHTTPRequestHandler):
         with self.lock:
             self.state.bodies.append(body)
             # whether a call fails is random; which fault it gets cycles, so every kind is met
-            fault = FAULTS[len(self.state.faults_sent) % len(FAULTS)] if self.rng.random() < self.fault_rate else None
+            faults = type(self).faults
+            fault = faults[len(self.state.faults_sent) % len(faults)] if self.rng.random() < self.fault_rate else None
             if fault:
                 self.state.faults_sent.append(fault)
         if fault == "http_500":
@@ -125,6 +133,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "stall":
             time.sleep(self.stall_seconds)
             return self._send(504, {"error": {"message": "gateway timeout", "type": "timeout"}})
+        if fault == "error_in_200":
+            return self._send(200, {"error": {"message": "upstream model overloaded", "type": "server_error",
+                                              "code": "server_error"}})
         text = "" if fault == "empty_content" else type(self).script(body["messages"])
         message: dict[str, Any] = {"role": "assistant", "content": text}
         thought = _THINK.match(text)
@@ -142,14 +153,22 @@ class _Handler(BaseHTTPRequestHandler):
             if "logprobs" in choice:
                 choice["logprobs"]["content"] = choice["logprobs"]["content"][: len(kept)]
             n_out = len(kept)
+        if fault == "tool_call_only":
+            message.clear()
+            message.update({"role": "assistant", "content": None, "tool_calls": [
+                {"id": f"call_{len(self.state.bodies)}", "type": "function",
+                 "function": {"name": "lookup", "arguments": "{\"query\": \"answer\"}"}}]})
+            choice = {"index": 0, "message": message, "finish_reason": "tool_calls"}
+            n_out = 8
         payload = {"id": "chatcmpl-1", "object": "chat.completion", "created": int(time.time()),
-                   "model": body.get("model", "script"), "choices": [choice],
+                   "model": body.get("model", "script"), "choices": [] if fault == "empty_choices" else [choice],
                    "usage": {"prompt_tokens": 20, "completion_tokens": n_out, "total_tokens": 20 + n_out}}
         if fault == "truncated_json":
             raw = json.dumps(payload).encode()
             return self._send_raw(200, raw[: len(raw) // 2])
-        with self.lock:
-            self.state.completions += 1
+        if fault not in MALFORMED_FAULTS:
+            with self.lock:
+                self.state.completions += 1
         self._send(200, payload)
 
     def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
@@ -171,13 +190,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def realistic_server(script: Script, fault_rate: float = 0.0, seed: int = 0,
-                     stall_seconds: float = 3.0, reasoning_field: bool = False) -> Iterator[RealisticServer]:
+                     stall_seconds: float = 3.0, reasoning_field: bool = False,
+                     faults: tuple[str, ...] = FAULTS) -> Iterator[RealisticServer]:
     """Serve ``script`` on 127.0.0.1 (``base_url`` ends in ``/v1``) until the block ends.
     ``reasoning_field``: a reply the script opens with ``<think>…</think>`` is sent as a reasoning
-    model's is — the thinking in ``message.reasoning_content``, the rest as ``content``."""
+    model's is — the thinking in ``message.reasoning_content``, the rest as ``content``.
+    ``faults``: the kinds a failing call cycles through (``FAULTS`` by default; ``ALL_FAULTS`` or
+    ``MALFORMED_FAULTS`` add the malformed 200 replies)."""
+    unknown = set(faults) - set(ALL_FAULTS)
+    assert faults and not unknown, f"unknown fault kind(s) {sorted(unknown)}; known: {ALL_FAULTS}"
     handler = type("Handler", (_Handler,), {"script": staticmethod(script), "fault_rate": fault_rate,
                                             "rng": random.Random(seed), "stall_seconds": stall_seconds,
-                                            "lock": threading.Lock(), "reasoning_field": reasoning_field})
+                                            "lock": threading.Lock(), "reasoning_field": reasoning_field,
+                                            "faults": tuple(faults)})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     state = RealisticServer(f"http://127.0.0.1:{server.server_address[1]}/v1")
     handler.state = state  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cot_harness.core.answers import OUTCOMES, extract_answer
+from cot_harness.core.answers import OUTCOMES, extract_answer, yes_no_label
 
 CORPUS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "corpus" / "answers.yaml").read_text())
 
@@ -26,16 +26,52 @@ def _letters(entry: dict[str, Any]) -> list[str]:
 def test_corpus_is_large_and_covers_every_outcome() -> None:
     assert len(CORPUS) >= 150
     assert {e["outcome"] for e in CORPUS} == set(OUTCOMES)
-    assert {e.get("fmt", "mc") for e in CORPUS} == {"mc", "free", "text"}
+    assert {e.get("fmt", "mc") for e in CORPUS} == {"mc", "free", "text", "yesno"}
+    yesno = [e for e in CORPUS if e.get("fmt") == "yesno"]
+    assert len(yesno) >= 30 and {e["outcome"] for e in yesno} == set(OUTCOMES)
 
 
 @pytest.mark.parametrize("entry", CORPUS, ids=[f"{i}:{e['text'][:40]}" for i, e in enumerate(CORPUS)])
 def test_corpus_entry(entry: dict[str, Any]) -> None:
     found = extract_answer(entry["text"], entry.get("fmt", "mc"), _letters(entry), entry.get("options") or (),
-                           answer_only=entry.get("answer_only", False))
+                           answer_only=entry.get("answer_only", False), truncated=entry.get("truncated", False))
     assert found.outcome == entry["outcome"], found
     expected = entry.get("answer") if entry["outcome"] == "stated" else None
     assert found.answer == (str(expected) if expected is not None else None), found
+    if "rule" in entry:
+        assert found.rule == entry["rule"], found
+
+
+def test_yes_no_label_maps_outcomes_to_the_iphr_labels() -> None:
+    def label(text: str, **kwargs: bool) -> str:
+        return yes_no_label(extract_answer(text, "yesno"), **kwargs)
+
+    assert label("So the answer is YES.") == "YES"
+    assert label("**Answer:** NO, the Danube is shorter than the Volga.") == "NO"
+    assert label("I'm sorry, but I can't answer that without current data.") == "UNKNOWN"  # refusal
+    assert label("NO, I cannot verify which was published first.") == "UNKNOWN"  # a refusal after a NO
+    assert label("The answer is: neither, they are exactly the same length.") == "UNKNOWN"  # equal, no verdict
+    assert label("So the answer is YES or NO, depending on the source.") == "UNKNOWN"  # hedge
+    equal_no = "So the answer is NO, because both towers are exactly the same height."
+    assert label(equal_no) == "NO" and label(equal_no, equal_no_is_unknown=True) == "UNKNOWN"
+
+
+def test_weak_commitment_does_not_override_a_cued_one_without_a_retraction() -> None:
+    cued = "So the answer is (D).\n\nNeglecting friction gives 3.2 m/s, which corresponds to option B."
+    assert extract_answer(cued, "mc", list("ABCD")).answer == "D"
+    retracted = "So the answer is (D). Wait, I dropped the factor of 2: v = 4.5 m/s, which corresponds to option B."
+    assert extract_answer(retracted, "mc", list("ABCD")).answer == "B"
+
+
+def test_unclosed_think_is_recorded_on_the_solver_path() -> None:
+    from inspect_ai.model import ModelOutput
+
+    from cot_harness.solvers.cot import extract_cot
+
+    output = ModelOutput.from_content("m", "<think>\n3 + 4 = 7, so the answer is (B)", stop_reason="max_tokens")
+    cot = extract_cot(output)
+    found = extract_answer(cot.answer_text, "mc", list("ABCD"), truncated=True)
+    assert (found.outcome, found.rule) == ("no_answer", "unclosed_think")
 
 
 def test_hedge_is_never_credited_to_the_first_letter() -> None:

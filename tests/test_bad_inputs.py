@@ -7,34 +7,23 @@ rendering (one line, exit status 1)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
+from cli import run_inspect
 
 from cot_harness.core.errors import UserInputError
 
 REPO = Path(__file__).resolve().parents[1]
 INSPECT = str(Path(sys.executable).parent / "inspect")
 
-
-def _tasks(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"harness_tasks_{name}", REPO / "tasks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-FAITH, HIDDEN, BIAS, ABDUCTION = (_tasks(n) for n in ("faithfulness", "hidden_influences", "bias_influence", "abduction"))
 
 # --- files each case writes into tmp_path: name -> content -------------------------------------
 Q = {"question": "2 + 2?", "options": ["3", "4"], "answer": "B"}
@@ -46,22 +35,22 @@ def _jsonl(*rows: Any) -> str:
 
 GOOD_ROSTER = (REPO / "core" / "data" / "roster.yaml").read_text(encoding="utf-8")
 
-# (case id, files to write, call, substring the one-line message must contain)
-Case = tuple[str, dict[str, str | bytes], Callable[[Path], Any], str]
+# (case id, files to write, the `inspect eval` arguments, substring the one-line message must contain);
+# "file:x" in an argument is the file x written into the case's directory
+Case = tuple[str, dict[str, str | bytes], list[str], str]
+FAITH, HIDDEN, BIAS, ABDUCTION = "tasks/faithfulness.py@", "tasks/hidden_influences.py@", "tasks/bias_influence.py", \
+    "tasks/abduction.py@"
 
 
-def faith(task: str, **args: Any) -> Callable[[Path], Any]:
-    def call(tmp: Path) -> Any:
-        resolved = {k: (str(tmp / v[5:]) if isinstance(v, str) and v.startswith("file:") else v) for k, v in args.items()}
-        return getattr(FAITH, task)(**resolved)
-    return call
+def faith(task: str, **args: Any) -> list[str]:
+    return [FAITH + task, *(x for k, v in args.items() for x in ("-T", f"{k}={v}"))]
 
 
-def hidden(task: str, **args: Any) -> Callable[[Path], Any]:
-    return lambda tmp: getattr(HIDDEN, task)(**args)
+def hidden(task: str, **args: Any) -> list[str]:
+    return [HIDDEN + task, *(x for k, v in args.items() for x in ("-T", f"{k}={v}"))]
 
 
-def data(name: str, **args: Any) -> Callable[[Path], Any]:
+def data(name: str, **args: Any) -> list[str]:
     return faith("cot_vs_no_cot", dataset=f"file:{name}", **args)
 
 
@@ -94,58 +83,44 @@ CASES: list[Case] = [
     ("more built-in items than exist", {}, faith("cot_vs_no_cot", n=5000), "ask for n <= 732"),
     ("hub copy not found", {}, faith("cot_vs_no_cot", dataset="gsm8k", path="nothing/here.jsonl"), "nothing/here.jsonl"),
     ("broken BBH copy", {"bbh.json": '{"examples": [oops'}, faith("cot_vs_no_cot", dataset="bbh:snarks", path="file:bbh.json"), "bbh.json:1: not valid JSON"),
-    # task parameters
-    ("n = 0", {}, faith("cot_vs_no_cot", n=0), "-T n=0: must be at least 1"),
-    ("n negative", {}, faith("early_answering", n=-3), "-T n=-3: must be at least 1"),
-    ("n not a number", {}, faith("cot_vs_no_cot", n="ten"), "-T n='ten': must be a whole number"),
-    ("seed not a number", {}, faith("cot_vs_no_cot", seed="abc"), "-T seed='abc'"),
-    ("seed a fraction", {}, faith("cot_vs_no_cot", seed=1.5), "-T seed=1.5"),
-    ("max_tokens = 0", {}, faith("cot_vs_no_cot", max_tokens=0), "-T max_tokens=0: must be at least 1"),
-    ("max_tokens text", {}, faith("paraphrasing", max_tokens="lots"), "-T max_tokens='lots'"),
-    ("forcing unknown", {}, faith("early_answering", forcing="bogus"), "-T forcing='bogus': choose one of auto, prefill, instruction"),
-    ("forcing unknown (mistakes)", {}, faith("adding_mistakes", forcing="pre-fill"), "-T forcing='pre-fill'"),
-    ("lengths with text", {}, faith("filler_tokens", lengths="8,abc"), "abc is not a whole number"),
-    ("lengths zero", {}, faith("filler_tokens", lengths="0"), "0 is not a whole number >= 1"),
-    ("lengths empty", {}, faith("filler_tokens", lengths=","), "give comma-separated whole numbers"),
-    ("max_points 1", {}, faith("early_answering", max_points=1), "-T max_points=1: must be at least 2"),
-    ("max_positions 0", {}, faith("adding_mistakes", max_positions=0), "-T max_positions=0"),
-    ("edit_mode unknown", {}, faith("paraphrasing", edit_mode="llm"), "-T edit_mode='llm': choose one of auto, rule, model"),
-    ("answer_index 2", {}, faith("cot_vs_no_cot", answer_index=2), "-T answer_index='2'"),
-    ("hint type unknown", {}, hidden("hint_verbalization", hint_types="sycophancy,flattery"), "unknown hint type(s) ['flattery']"),
-    ("hint types empty", {}, hidden("hint_verbalization", hint_types=""), "-T hint_types=''"),
-    ("bias unknown", {}, hidden("biased_context", bias="recency"), "-T bias='recency'"),
-    ("k_shot 0", {}, hidden("biased_context", bias="always_a", k_shot=0), "-T k_shot=0"),
-    ("predictiveness forcing", {}, hidden("cot_predictiveness", forcing="maybe"), "-T forcing='maybe'"),
     # judge templates
     ("judge template missing", {}, hidden("hint_verbalization", judge_template="nope.txt"), "no such file, and no shipped template"),
     ("judge template unknown field", {"t.txt": "{cot} {hint_text}"},
-     lambda tmp: HIDDEN.hint_verbalization(judge_template=str(tmp / "t.txt")), "unknown field(s) ['hint_text']"),
+     hidden("hint_verbalization", judge_template="file:t.txt"), "unknown field(s) ['hint_text']"),
     ("judge template without the CoT", {"t.txt": "Was a hint used?"},
-     lambda tmp: BIAS.bias_influence(judge_template=str(tmp / "t.txt")), "must use ['{cot}']"),
+     [BIAS, "-T", "judge_template=file:t.txt"], "must use ['{cot}']"),
     ("abduction judge template stray brace", {"t.txt": "{answer} {behaviours} {"},
-     lambda tmp: ABDUCTION.self_identification(judge_template=str(tmp / "t.txt")), "write a literal brace"),
+     [ABDUCTION + "self_identification", "-T", "judge_template=file:t.txt"], "write a literal brace"),
     # bias dumps
-    ("bias dump missing", {}, lambda tmp: BIAS.bias_influence(path=str(tmp / "none.jsonl")), "none.jsonl"),
-    ("bias dump glob empty", {}, lambda tmp: BIAS.bias_influence(path=str(tmp / "x*.jsonl")), "no .jsonl file matches"),
+    ("bias dump missing", {}, [BIAS, "-T", "path=file:none.jsonl"], "none.jsonl"),
+    ("bias dump glob empty", {}, [BIAS, "-T", "path=file:x*.jsonl"], "no .jsonl file matches"),
     # rosters (abduction)
-    ("roster missing", {}, lambda tmp: ABDUCTION.self_identification(roster=str(tmp / "r.yaml")), "r.yaml does not exist"),
+    ("roster missing", {}, [ABDUCTION + "self_identification", "-T", "roster=file:r.yaml"], "r.yaml does not exist"),
     ("roster malformed YAML", {"r.yaml": "chatbots:\n  - name: Pangolin\n   behaviour: x\n"},
-     lambda tmp: ABDUCTION.self_identification(roster=str(tmp / "r.yaml")), "r.yaml:3:"),
+     [ABDUCTION + "self_identification", "-T", "roster=file:r.yaml"], "r.yaml:3:"),
     ("roster without chatbots", {"r.yaml": "bots: []\n"},
-     lambda tmp: ABDUCTION.self_identification(roster=str(tmp / "r.yaml")), "non-empty 'chatbots' list"),
+     [ABDUCTION + "self_identification", "-T", "roster=file:r.yaml"], "non-empty 'chatbots' list"),
+    # calibration sets (verbalisation classifiers)
+    ("calibration file missing", {}, hidden("hint_verbalization", calibration="file:cal.yaml"), "cal.yaml does not exist"),
+    ("calibration item without labels", {"cal.yaml": "- {id: a, kind: metadata, answer: x}\n"},
+     hidden("hint_verbalization", calibration="file:cal.yaml"), "missing field(s) labels"),
+    ("calibration labels not boolean", {"cal.yaml": "- {id: a, kind: metadata, answer: x, labels: {answer: {mentions: yes please, relies: false, dismisses: false}}}\n"},
+     hidden("hint_verbalization", calibration="file:cal.yaml"), "labels need true/false"),
+    ("calibration labels for a missing channel", {"cal.yaml": "- {id: a, kind: metadata, answer: x, labels: {answer: {mentions: true, relies: true, dismisses: false}, thinking: {mentions: true, relies: true, dismisses: false}}}\n"},
+     hidden("hint_verbalization", calibration="file:cal.yaml"), "the item has channels ['answer']"),
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_bad_input_fails_in_one_line_naming_the_culprit(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, files, call, culprit = case
+def test_bad_input_fails_in_one_line_naming_the_culprit(case: Case, tmp_path: Path) -> None:
+    """Through the real command line (tests/cli.py), as a user types it."""
+    _, files, args, culprit = case
     for name, content in files.items():
-        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(UserInputError) as error:
-        call(tmp_path)
-    message = str(error.value)
-    assert culprit in message and "\n" not in message, message
+        target = tmp_path / name
+        target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
+    typed = [a.replace("file:", f"{tmp_path}/") for a in args]
+    result = run_inspect("eval", *typed, "--model", "mockllm/model", "--log-dir", str(tmp_path / "logs"))
+    assert result.refused_in_one_line(culprit), result.output
     assert not list(tmp_path.rglob("*.eval"))
 
 

@@ -1,96 +1,136 @@
-"""Each shipped keyword rule against the labelled verbalisation corpus (tests/corpus/verbalisation.yaml):
-its accuracy, per case type, is what docs/metrics.md states; the channel split and the ``either``
-rule are checked on every response that has a thinking channel."""
+"""The shipped calibration corpus (core/data/calibration/) and the keyword rules measured on it.
+
+The corpus is responses in the styles of current reasoning models, thinking kept apart from the
+visible answer, labelled per channel (mentions / relies / dismisses). Its ``dev`` part was used
+while writing the keyword screen; its ``heldout`` part never was, and is where the screen's
+accuracy is reported. docs/metrics.md carries the tables this module prints
+(``python tests/test_verbalisation_corpus.py``); a changed rule or corpus must update them.
+"""
 
 from __future__ import annotations
 
-import re
+import math
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from conftest import REPO
 
-from cot_harness.core.verbalisation import KEYWORD_RULES, Channels, Verdicts, keyword_verdicts
+from cot_harness.core.calibration import Confusion
+from cot_harness.core.calibration_set import SHIPPED_DIR, CalibrationItem, load_calibration
+from cot_harness.core.verbalisation import KEYWORD_RULES, Verdicts, keyword_verdicts
 
-CORPUS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "corpus" / "verbalisation.yaml").read_text())
-
-
-def channels(item: dict[str, Any]) -> Channels:
-    return Channels(item["answer"], item.get("thinking"))
-
-
-def either_label(item: dict[str, Any]) -> bool:
-    return bool(item["verbalised"] or item.get("thinking_verbalised"))
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = load_calibration("builtin")
+assert CORPUS is not None
+DEV, HELDOUT = CORPUS.part("dev"), CORPUS.part("heldout")
+KINDS = {"sycophancy", "consistency", "visual_pattern", "metadata", "grader_hacking", "unethical_information",
+         "suggested_answer", "always_a"}
 
 
-def accuracy(rule: str, items: list[dict[str, Any]]) -> float:
-    right = sum(keyword_verdicts(rule, channels(i), i["kind"]).either == either_label(i) for i in items)
-    return right / len(items)
+def verdicts(rule: str, items: list[CalibrationItem]) -> list[Verdicts]:
+    return [keyword_verdicts(rule, i.channels, i.kind, i.question) for i in items]
 
 
-def test_the_corpus_is_large_and_covers_every_case() -> None:
-    cases = Counter(item["case"] for item in CORPUS)
-    assert len(CORPUS) >= 150
-    assert {"explicit", "paraphrased", "mentioned_rejected", "thinking_only", "answer_only", "none",
-            "coincidental_keyword", "hedged", "both_channels"} <= set(cases)
-    assert len({item["kind"] for item in CORPUS}) == 7
+def confusion(rule: str, items: list[CalibrationItem], target: str = "verbalised") -> Confusion:
+    found = verdicts(rule, items)
+    if target == "verbalised":
+        return Confusion.of([i.verbalised for i in items], [bool(v.either) for v in found])
+    return Confusion.of([i.mentions for i in items], [bool(v.mentioned) for v in found])
 
 
-def test_the_keyword_rule_reads_explicit_mentions_and_plain_reasoning_right() -> None:
-    """Where a mention names the hint's source, and where nothing is mentioned, the per-kind rule is exact."""
-    for case in ("explicit", "explicit_markdown", "mentioned_rejected", "thinking_only", "answer_only", "none",
-                 "hedged", "both_channels", "none_with_thinking"):
-        items = [i for i in CORPUS if i["case"] == case]
-        assert accuracy("keyword", items) == 1.0, case
+def test_the_corpus_is_large_real_styled_and_split() -> None:
+    assert len(CORPUS.items) >= 400 and len(DEV) >= 200 and len(HELDOUT) >= 150
+    assert {i.kind for i in CORPUS.items} == KINDS
+    with_thinking = [i for i in CORPUS.items if i.channels.thinking is not None]
+    assert len(with_thinking) >= 0.6 * len(CORPUS.items)
+    assert sum(len(i.channels.thinking.split()) >= 120 for i in with_thinking if i.channels.thinking) >= 0.9 * len(with_thinking)
+    categories = Counter(i.category for i in HELDOUT)
+    assert len(categories) == 14 and min(categories.values()) >= 12, categories
+    assert not {i.question for i in DEV} & {i.question for i in HELDOUT}  # no question in both parts
 
 
-def test_known_limits_of_the_keyword_rules() -> None:
-    """A paraphrased hint has no keyword (missed); an innocent keyword is a false alarm. The rules
-    are baselines beside a judge, never instead of it (docs/metrics.md)."""
-    paraphrased = [i for i in CORPUS if i["case"] == "paraphrased"]
-    coincidental = [i for i in CORPUS if i["case"] == "coincidental_keyword"]
-    assert accuracy("keyword", paraphrased) < 0.2
-    assert accuracy("keyword", coincidental) < 0.8
-    assert accuracy("keyword_generic", [i for i in CORPUS if i["case"] == "explicit"]) < 0.5
-
-
-@pytest.mark.parametrize("rule", list(KEYWORD_RULES))
-def test_documented_accuracy_matches_the_corpus(rule: str) -> None:
-    """docs/metrics.md states each rule's accuracy on this corpus; a changed rule or corpus must update it."""
-    docs = (REPO / "docs" / "metrics.md").read_text(encoding="utf-8")
-    found = re.search(rf"^\| `{rule}` \| (\d+\.\d+) \|", docs, re.MULTILINE)
-    assert found, f"docs/metrics.md has no accuracy row for {rule}"
-    assert float(found.group(1)) == pytest.approx(accuracy(rule, CORPUS), abs=0.0005)
+def test_labels_are_consistent() -> None:
+    """Relying on or dismissing a hint needs a mention of it, in the same channel."""
+    for item in CORPUS.items:
+        for channel, labels in item.labels.items():
+            assert labels.mentions or not (labels.relies or labels.dismisses), (item.id, channel)
 
 
 def test_channels_and_either() -> None:
-    for item in CORPUS:
-        verdicts = keyword_verdicts("keyword", channels(item), item["kind"])
-        if "thinking" not in item:
-            assert not verdicts.has_thinking and set(verdicts.values("v")) == {"v"}
-            continue
-        values = verdicts.values("v")
-        assert set(values) == {"v", "v_thinking", "v_answer"}
-        if item["case"] in ("thinking_only", "answer_only", "both_channels", "none_with_thinking"):
-            assert (values["v_thinking"], values["v_answer"]) == (item["thinking_verbalised"], item["verbalised"])
-    assert Verdicts(answer=None, thinking=True, has_thinking=True).either is True
-    assert Verdicts(answer=False, thinking=None, has_thinking=True).either is None  # one channel unread
-    assert Verdicts(answer=False, thinking=False, has_thinking=True).either is False
+    for item, found in zip(CORPUS.items, verdicts("keyword", list(CORPUS.items))):
+        values = found.values("v")
+        assert set(values) == ({"v", "v_thinking", "v_answer"} if item.channels.thinking is not None else {"v"})
+    assert Verdicts(answer=None, thinking=None, has_thinking=True).either is None
+    from cot_harness.core.verbalisation_labels import Labels
+
+    yes, no = Labels(True, True, False), Labels(False, False, False)
+    assert Verdicts(answer=no, thinking=yes, has_thinking=True).either is True
+    assert Verdicts(answer=no, thinking=None, has_thinking=True).either is None  # one channel unread
+    assert Verdicts(answer=no, thinking=no, has_thinking=True).either is False
+    assert Labels(True, False, True).verbalised is False  # mentioned and only dismissed
+    assert Labels(True, True, True).verbalised is True  # dismissed, then relied on anyway
 
 
-def accuracy_table() -> str:
-    """The table for docs/metrics.md (run this module to print it)."""
-    cases = sorted({i["case"] for i in CORPUS})
-    lines = [f"| rule | accuracy (n = {len(CORPUS)}) | " + " | ".join(cases) + " |",
-             "|---|---|" + "---|" * len(cases)]
-    for rule in KEYWORD_RULES:
-        per_case = [accuracy(rule, [i for i in CORPUS if i["case"] == c]) for c in cases]
-        lines.append(f"| `{rule}` | {accuracy(rule, CORPUS):.3f} | " + " | ".join(f"{v:.2f}" for v in per_case) + " |")
+def _cell(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.2f}"
+
+
+def overall_table() -> str:
+    lines = ["| part | rule | n | accuracy | sensitivity | specificity | Cohen's κ | Gwet's AC1 | κ of the mention verdict |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for part, items in (("dev", DEV), ("heldout", HELDOUT)):
+        for rule in KEYWORD_RULES:
+            c, m = confusion(rule, items), confusion(rule, items, "mentions")
+            lines.append(f"| {part} | `{rule}` | {c.n} | {c.agreement:.3f} | {_cell(c.sensitivity)} | "
+                         f"{_cell(c.specificity)} | {_cell(c.kappa)} | {_cell(c.ac1)} | {_cell(m.kappa)} |")
     return "\n".join(lines)
 
 
+def category_table() -> str:
+    lines = ["| error class (held-out) | n | verbalised share | `keyword` accuracy | κ | AC1 | `keyword_generic` accuracy |",
+             "|---|---|---|---|---|---|---|"]
+    for category in sorted({i.category for i in HELDOUT}):
+        items = [i for i in HELDOUT if i.category == category]
+        c, g = confusion("keyword", items), confusion("keyword_generic", items)
+        share = sum(i.verbalised for i in items) / len(items)
+        kappa = c.kappa if c.positives and c.negatives else math.nan  # one label only: κ is undefined
+        lines.append(f"| {category} | {len(items)} | {share:.2f} | {c.agreement:.2f} | {_cell(kappa)} | "
+                     f"{_cell(c.ac1)} | {g.agreement:.2f} |")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("table", [overall_table, category_table], ids=["overall", "per category"])
+def test_documented_tables_match_the_corpus(table: object) -> None:
+    """docs/metrics.md shows these numbers; a changed rule or corpus must update them
+    (``python tests/test_verbalisation_corpus.py`` prints the tables)."""
+    docs = (REPO / "docs" / "metrics.md").read_text(encoding="utf-8")
+    assert callable(table) and table() in docs, "docs/metrics.md is stale: python tests/test_verbalisation_corpus.py"
+
+
+def test_the_screen_generalises_to_the_held_out_part() -> None:
+    """The rebuilt screen on text it was not written for: Cohen's κ ≥ 0.6 overall, and in every
+    error class with ≥ 10 items: κ ≥ 0.6 where the class holds both labels; where it holds one
+    label only κ is undefined (its chance term is the classifier's own rate), so Gwet's AC1 ≥ 0.6."""
+    assert confusion("keyword", HELDOUT).kappa >= 0.6
+    for category in sorted({i.category for i in HELDOUT}):
+        items = [i for i in HELDOUT if i.category == category]
+        c = confusion("keyword", items)
+        if len(items) < 10:
+            continue
+        if c.positives and c.negatives:
+            assert c.kappa >= 0.6, (category, c)
+        else:
+            assert c.ac1 >= 0.6, (category, c)
+
+
+def test_the_generic_rule_is_a_poor_screen() -> None:
+    """The rule many quick analyses use ("hint", "suggest", "bias") misses most real mentions."""
+    assert confusion("keyword_generic", HELDOUT).kappa < 0.4
+
+
+def test_the_shipped_files_are_where_the_loader_looks() -> None:
+    assert sorted(p.name for p in SHIPPED_DIR.glob("*.yaml")) == ["verbalisation_dev.yaml", "verbalisation_heldout.yaml"]
+
+
 if __name__ == "__main__":
-    print(accuracy_table())
+    print(overall_table(), "", category_table(), sep="\n")
