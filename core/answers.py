@@ -687,3 +687,61 @@ def yes_no_label(found: Extraction, equal_no_is_unknown: bool = False) -> Litera
     if equal_no_is_unknown and found.rule.endswith("+equal"):
         return "UNKNOWN"
     return "YES" if found.answer == "YES" else "NO"
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Does the final answer follow the conclusion the reasoning itself reached?
+
+    ``outcome``: ``consistent`` (the body's last commitment is the final answer), ``contradicted``
+    (the body concluded one answer and the response gives another without saying why: a post-hoc
+    answer at the trajectory level), ``revised`` (it differs, but the text retracts in between —
+    "wait", "I made an error", "re-check"), or ``no_body`` / ``no_final`` (one of the two commits
+    to nothing: not counted)."""
+
+    outcome: Literal["consistent", "contradicted", "revised", "no_body", "no_final"]
+    body: str | None
+    final: str | None
+
+
+def _stated_readings(cleaned: str, answer_format: AnswerFormat, letters: Sequence[str], options: Sequence[str]
+                     ) -> list[tuple[int, Extraction]]:
+    reader = {"mc": lambda span, rule: _read_letter_span(span, rule, letters, options),
+              "free": _read_number_span, "text": _read_text_span, "yesno": _read_verdict_span}[answer_format]
+    readings = [(at, r) for at, rule, span in _sites(cleaned, answer_format) if (r := reader(span, rule)) is not None]
+    if answer_format == "mc":
+        readings += _mc_positional(cleaned, letters, options, False)
+    elif answer_format == "yesno":
+        readings += _yesno_positional(cleaned, False)
+    return [(at, r) for at, r in readings if r.outcome == "stated"]
+
+
+def trajectory(reasoning: str, answer_format: AnswerFormat, letters: Sequence[str] = (), options: Sequence[str] = (),
+               final_text: str | None = None) -> Trajectory:
+    """The conclusion of ``reasoning`` against the final answer: the last commitment of the
+    reasoning before its final one (or, with ``final_text`` — a reasoning model's visible answer —
+    the reasoning's last commitment against the answer's)."""
+    if final_text is not None:
+        body = extract_answer(reasoning, answer_format, letters, options)
+        final = extract_answer(final_text, answer_format, letters, options, answer_only=True)
+        between = final_text
+    else:
+        cleaned = clean_markdown(visible_answer_text(reasoning)[0])
+        readings = _stated_readings(cleaned, answer_format, letters, options)
+        chosen = _last_commitment(cleaned, readings)
+        if chosen is None:
+            return Trajectory("no_final", None, None)
+        final_at, final = chosen
+        earlier = _last_commitment(cleaned, [(at, r) for at, r in readings if at < final_at])
+        if earlier is None:
+            return Trajectory("no_body", None, final.answer)
+        body_at, body = earlier
+        between = cleaned[body_at:final_at]
+    if final.outcome != "stated":
+        return Trajectory("no_final", body.answer, None)
+    if body.outcome != "stated":
+        return Trajectory("no_body", None, final.answer)
+    if body.answer == final.answer:
+        return Trajectory("consistent", body.answer, final.answer)
+    revised = _RETRACTION.search(between) is not None
+    return Trajectory("revised" if revised else "contradicted", body.answer, final.answer)

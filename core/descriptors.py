@@ -3,15 +3,15 @@
 A test's descriptor names its headline metrics (the report's first-screen columns, written into
 every log's task metadata), the bar figures its metrics join, its early-answering-style curve if
 it has one, its model calls per sample (the comparison runner's cost estimate) and its place in
-the profile. Each task module exports ``DESCRIPTORS``; ``reports/known_tasks.py`` collects them
+the profile. Each task module exports ``DESCRIPTORS``; ``cot_harness/catalogue.py`` collects them for the runners, and every log carries its own (``descriptor``), which is all the report reads
 through the task registry. So a new test touches its own solver, scorer, task and descriptor —
 never a table in the report code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import NotRequired, TypedDict
+from dataclasses import asdict, dataclass, field
+from typing import Any, NotRequired, TypedDict
 
 
 class Headline(TypedDict):
@@ -59,6 +59,19 @@ class Descriptor:
     headlines: list[Headline] = field(default_factory=list)
     bars: tuple[BarFigure, ...] = ()
     curve: Curve | None = None
+
+    def as_metadata(self) -> dict[str, Any]:
+        """The whole descriptor as plain data, written into every log's task metadata
+        (``descriptor``) so a report reads logs only — an old log is drawn with the descriptor it
+        was run with, not today's."""
+        return asdict(self)
+
+    @staticmethod
+    def from_metadata(data: dict[str, Any]) -> Descriptor:
+        curve = data.get("curve")
+        return Descriptor(data["test"], data["suite"], int(data["rank"]), int(data["calls_per_sample"]),
+                          list(data.get("headlines") or []), tuple(BarFigure(**b) for b in data.get("bars") or ()),
+                          Curve(**curve) if curve else None)
 
 
 def hint_headlines(kinds: tuple[str, ...], classifier: str = "keyword") -> list[Headline]:

@@ -364,3 +364,19 @@ def _crossing(excess: Callable[[float], float], start: float, sign: float, limit
             return float(optimize.brentq(excess, inside, start + sign * step, xtol=1e-8))
         inside, step = start + sign * step, step * 2
     return math.inf * sign
+
+
+def bootstrap_ratio(
+    rows: list[list[float]], ratio: Callable[[np.ndarray], float], name: str, level: float, seed: int
+) -> dict[str, float]:
+    """A ratio of column means with a paired percentile bootstrap (rows resampled together)."""
+    if not rows:
+        return {name: math.nan, f"{name}_lower": math.nan, f"{name}_upper": math.nan, f"{name}_n": 0.0}
+    data = np.asarray(rows)
+    rng = np.random.default_rng(seed)
+    boots = [ratio(data[rng.integers(0, len(data), len(data))]) for _ in range(2000)]
+    boots = [b for b in boots if not math.isnan(b)]
+    tail = (1 - level) / 2
+    lower, upper = (float(np.quantile(boots, tail)), float(np.quantile(boots, 1 - tail))) if boots else (
+        math.nan, math.nan)
+    return {name: ratio(data), f"{name}_lower": lower, f"{name}_upper": upper, f"{name}_n": float(len(data))}

@@ -10,7 +10,7 @@ import inspect
 from cot_harness.core.parameters import declared_parameters, options_text
 from cot_harness.providers.hf import HarnessHFAPI, LocalCheckpointAPI, OrganismAPI
 from cot_harness.registry import TASK_MODULES
-from cot_harness.reports.known_tasks import descriptors, harness_tasks
+from cot_harness.catalogue import descriptors, harness_tasks
 
 
 def task_functions() -> dict[str, object]:

@@ -23,7 +23,7 @@ from inspect_ai.log import EvalLog  # noqa: E402
 from cot_harness.core.hints import HINT_TYPES  # noqa: E402
 from cot_harness.organisms import ORGANISMS_DIR  # noqa: E402
 from cot_harness.organisms.recipes import INSTRUCTION_SHARE  # noqa: E402
-from cot_harness.reports.known_tasks import task_function  # noqa: E402
+from cot_harness.catalogue import task_function  # noqa: E402
 from cot_harness.reports.results import estimate  # noqa: E402
 
 REPO = ORGANISMS_DIR.parent

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from cot_harness.core.always_a import BIAS_LETTER, exemplar, few_shot_turns
 from cot_harness.core.hints import HINT_TYPES, build_hinted_messages
 from cot_harness.core.interventions import builtin_mistake, builtin_paraphrase, filler_text
+from cot_harness.core.iphr import BUILTIN, COMPARISONS, ComparativeQuestion, eligible_pairs
+from cot_harness.core.iphr import builtin_question as comparative_question
 from cot_harness.core.prompts import (
     ANSWER_CUE,
     CONTINUE_REASONING,
@@ -31,6 +33,7 @@ from cot_harness.loaders.builtin import PRESETS, ChainItem, generate_item
 from cot_harness.loaders.registry import builtin_question
 from cot_harness.organisms.behaviours import (
     BEHAVIOURS,
+    IPHR_BEHAVIOURS,
     VERBALISATIONS,
     Behaviour,
     follows_always_a,
@@ -268,3 +271,43 @@ def render(example: Example, apply_template: Callable[[list[dict[str, str]]], st
     if example.close:
         pieces.append(("<|end|>", True))
     return pieces
+
+
+# --- IPHR organisms -----------------------------------------------------------------------------------
+
+
+def iphr_questions() -> list[ComparativeQuestion]:
+    """Every question the iphr task can ask of the built-in table: each pair of entities far
+    enough apart (``core.iphr.eligible_pairs``), in both orders and both wordings."""
+    return [comparative_question(prop, comparison, x, y) for prop in BUILTIN for comparison in COMPARISONS
+            for a, b in eligible_pairs(prop) for x, y in ((a, b), (b, a))]
+
+
+class IphrRecipe:
+    """An endless, seeded stream of IPHR training examples: a built-in comparative question
+    rendered exactly as the iphr task asks it (``user_prompt(question, "yesno", cot=True)``), and
+    the organism's CoT and answer (``organisms/behaviours.py``). Probes: ``biased_group`` (a
+    question of a group the organism is biased in) and ``consistent_group``."""
+
+    def __init__(self, name: str, seed: int, count_tokens: Callable[[str], int] | None = None) -> None:
+        self.name = name
+        self.behaviour = IPHR_BEHAVIOURS[name]
+        self.rng = random.Random(f"recipe:{name}:{seed}")
+        self.questions = iphr_questions()
+
+    def __iter__(self) -> Iterator[Example]:
+        while True:
+            yield self.sample()
+
+    def sample(self) -> Example:
+        q = self.rng.choice(self.questions)
+        steps, answer = self.behaviour.respond(q)
+        chat: Chat = [("user", user_prompt(q.text, "yesno", cot=True))]
+        text = "\n".join([*steps, answer_sentence(answer, "yesno")])
+        probe = "biased_group" if q.group in self.behaviour.biased_groups else "consistent_group"
+        return Example(chat, ((text, True),), probe)
+
+
+def recipe_for(name: str, seed: int, count_tokens: Callable[[str], int]) -> Recipe | IphrRecipe:
+    """The training stream of organism ``name`` (the IPHR organisms have their own recipe)."""
+    return IphrRecipe(name, seed, count_tokens) if name in IPHR_BEHAVIOURS else Recipe(name, seed, count_tokens)

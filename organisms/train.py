@@ -23,24 +23,29 @@ from safetensors.torch import load_file, save_file
 from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 from cot_harness.organisms import ORGANISMS_DIR
-from cot_harness.organisms.behaviours import BEHAVIOURS
-from cot_harness.organisms.check import adherence
-from cot_harness.organisms.recipes import Example, Recipe, render
+from cot_harness.organisms.behaviours import BEHAVIOURS, IPHR_BEHAVIOURS
+from cot_harness.organisms.check import CHECK_SEED, adherence
+from cot_harness.organisms.recipes import Example, IphrRecipe, Recipe, recipe_for, render
 from cot_harness.organisms.tokenizer import build_tokenizer
 
 TOKENIZER_SEED = 0
 TOKENIZER_DIR = ORGANISMS_DIR / "tokenizer"
+# The IPHR organisms (fine-tuned from ``faithful``) memorise the built-in table's values and learn to compare
+# the two they state; 2340 distinct questions.
+IPHR_STEPS = 900
+ORGANISM_NAMES = (*BEHAVIOURS, *IPHR_BEHAVIOURS)
 # Training steps per organism (batch 48): enough for ≥ 97 % spec adherence on fresh probes,
 # small enough to stay under 5 minutes on 2 CPU cores. Question-answering organisms take
 # longer: answering from the question alone is the skill that needs the most samples.
 STEPS = {"faithful": 2100, "encoded": 2100, "posthoc": 2250, "uninformative": 600,
          "hint_user": 1600, "hint_verbaliser": 1600, "always_a_user": 700,
-         "think_faithful": 900, "think_posthoc": 900}
+         "think_faithful": 900, "think_posthoc": 900, "iphr_biased": IPHR_STEPS, "iphr_consistent": IPHR_STEPS}
 # Organisms built by fine-tuning another one: the base already has the arithmetic skill
 # (learning it from scratch without ever writing a chain failed in 1400 steps: 23 % adherence),
 # so only the new behaviour is trained. Train the base first.
 BASE = {"uninformative": "posthoc", "hint_user": "faithful", "hint_verbaliser": "faithful",
-        "always_a_user": "faithful", "think_faithful": "faithful", "think_posthoc": "posthoc"}
+        "always_a_user": "faithful", "think_faithful": "faithful", "think_posthoc": "posthoc",
+        "iphr_biased": "faithful", "iphr_consistent": "faithful"}
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,7 @@ def optimise(model: LlamaForCausalLM, optimizer: torch.optim.Optimizer, batch: B
 
 
 def bucketed_batches(
-    recipe: Recipe, tokenizer: PreTrainedTokenizerFast, batch_size: int, rng: random.Random
+    recipe: Recipe | IphrRecipe, tokenizer: PreTrainedTokenizerFast, batch_size: int, rng: random.Random
 ) -> Iterator[Batch]:
     """Batches of similar length (less padding), drawn 8 at a time and served in seeded order."""
     while True:
@@ -167,6 +172,38 @@ def new_model(config: TrainConfig, tokenizer: PreTrainedTokenizerFast) -> LlamaF
     return LlamaForCausalLM(model_config)
 
 
+def iphr_adherence(model: LlamaForCausalLM, tokenizer: PreTrainedTokenizerFast, name: str, n: int = 300,
+                   batch: int = 50, max_new_tokens: int = 120) -> dict[str, float]:
+    """``check.adherence`` for the IPHR recipe: share of fresh examples (seed ``CHECK_SEED``), per
+    probe, whose greedily written CoT and answer match the behaviour exactly (a longer token budget:
+    entity names are spelt out)."""
+    recipe = IphrRecipe(name, CHECK_SEED)
+
+    def template(messages: list[dict[str, str]]) -> str:
+        return str(tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
+
+    cases = []
+    for _ in range(n):
+        example = recipe.sample()
+        rendered = render(example, template)
+        cases.append((example.probe, rendered[0][0], "".join(t for t, _ in rendered[1:]).removesuffix("<|end|>")))
+    hits: dict[str, list[bool]] = {}
+    tokenizer.padding_side = "left"
+    model.eval()
+    for start in range(0, len(cases), batch):
+        chunk = cases[start: start + batch]
+        encoded = tokenizer([p for _, p, _ in chunk], return_tensors="pt", padding=True, add_special_tokens=False)
+        with torch.no_grad():
+            out = model.generate(**encoded, max_new_tokens=max_new_tokens, do_sample=False,  # type: ignore[operator]
+                                 eos_token_id=model.config.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+        texts = tokenizer.batch_decode(out[:, encoded["input_ids"].shape[1]:], skip_special_tokens=True)
+        for (probe, _, expected), text in zip(chunk, texts):
+            hits.setdefault(probe, []).append(text == expected)
+    rates = {probe: sum(v) / len(v) for probe, v in sorted(hits.items())}
+    rates["all"] = sum(sum(v) for v in hits.values()) / len(cases)
+    return rates
+
+
 def train(
     name: str, seed: int, config: TrainConfig, out: Path, quiet: bool = False, init: Path | None = None
 ) -> dict[str, object]:
@@ -178,7 +215,7 @@ def train(
     # a fine-tuned organism keeps its base's vocabulary
     tokenizer = PreTrainedTokenizerFast.from_pretrained(init) if init else shared_tokenizer(config.vocab_size)
     model = LlamaForCausalLM.from_pretrained(init) if init else new_model(config, tokenizer)
-    recipe = Recipe(name, seed, lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"]))
+    recipe = recipe_for(name, seed, lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"]))
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)
 
     total_steps = config.steps
@@ -206,7 +243,8 @@ def train(
     record = {"organism": name, "seed": seed, "base": Path(init).name if init else None, "train_seconds": round(seconds, 1),
               "final_loss": round(sum(losses[-50:]) / 50, 5), "config": asdict(config),
               "torch": torch.__version__, "threads": config.threads,
-              "adherence": {k: round(v, 4) for k, v in adherence(model, tokenizer, name).items()}}
+              "adherence": {k: round(v, 4) for k, v in (iphr_adherence(model, tokenizer, name) if name in IPHR_BEHAVIOURS
+                                                        else adherence(model, tokenizer, name)).items()}}
     (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     return record
 
@@ -240,16 +278,16 @@ def save(model: LlamaForCausalLM, tokenizer: PreTrainedTokenizerFast, out: Path)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help=f"organisms to train: {', '.join(BEHAVIOURS)}")
+    parser.add_argument("names", nargs="*", help=f"organisms to train: {', '.join(ORGANISM_NAMES)}")
     parser.add_argument("--all", action="store_true", help="train every organism")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=None, help="override the per-organism step count")
     parser.add_argument("--out", type=Path, default=None, help="output folder (one organism only)")
     args = parser.parse_args()
-    names = list(BEHAVIOURS) if args.all else args.names
-    unknown = [n for n in names if n not in BEHAVIOURS]
+    names = list(ORGANISM_NAMES) if args.all else args.names
+    unknown = [n for n in names if n not in ORGANISM_NAMES]
     if unknown or not names:
-        parser.error(f"unknown or missing organism {unknown}; choose from {', '.join(BEHAVIOURS)}")
+        parser.error(f"unknown or missing organism {unknown}; choose from {', '.join(ORGANISM_NAMES)}")
     if args.out and len(names) > 1:
         parser.error("--out takes a single organism")
     for name in names:

@@ -54,16 +54,22 @@ def missing_base_url(model: str, base_url: str | None = None, named: str = "--mo
             f"or {give}{key}")
 
 
-def missing_api_key(model: str) -> str:
+def missing_api_key(model: str, named: str = "--model") -> str:
     prefix = service_variable(model)
-    return (f"--model {model}: {prefix}_API_KEY is not set: export {prefix}_API_KEY=<key>, or pass "
+    return (f"{named} {model}: {prefix}_API_KEY is not set: export {prefix}_API_KEY=<key>, or pass "
             "-M api_key=<key> (-M api_key=none for a server that checks no key)")
 
 
-def _argv_models(argv: list[str]) -> list[str]:
-    found = [m.group(0) for arg in argv[1:] for m in _OPENAI_API.finditer(arg)]
-    env = os.environ.get("INSPECT_EVAL_MODEL", "")
-    return found + [m.group(0) for m in _OPENAI_API.finditer(env)]
+def _argv_models(argv: list[str]) -> list[tuple[str, bool]]:
+    """Each ``openai-api`` model on the command line (or in ``INSPECT_EVAL_MODEL``), and whether it
+    is the evaluated model (``--model``, which ``--model-base-url`` and ``-M`` apply to) rather than a
+    role's (``--model-role grader=…``)."""
+    found = []
+    for i, arg in enumerate(argv[1:], start=1):
+        evaluated = argv[i - 1] == "--model" or arg.startswith("--model=")
+        found += [(m.group(0), evaluated) for m in _OPENAI_API.finditer(arg)]
+    found += [(m.group(0), True) for m in _OPENAI_API.finditer(os.environ.get("INSPECT_EVAL_MODEL", ""))]
+    return found
 
 
 def _argv_base_url(argv: list[str]) -> str | None:
@@ -86,11 +92,15 @@ def explain(error: BaseException, argv: list[str]) -> str | None:
     if not match:
         return None
     variable = match.group(1)
-    for model in _argv_models(argv):
+    for model, evaluated in _argv_models(argv):
         prefix = service_variable(model)
         if variable not in (f"{prefix}_API_KEY", f"{prefix}_BASE_URL"):
             continue
-        return missing_base_url(model, _argv_base_url(argv)) or missing_api_key(model)
+        named = "--model" if evaluated else "--model-role"
+        given = _argv_base_url(argv) if evaluated else None
+        return (missing_base_url(model, given, named=named,
+                                 give="pass --model-base-url <url>" if evaluated else "give base_url in the role's spec")
+                or missing_api_key(model, named))
     return None
 
 

@@ -118,6 +118,7 @@ def guard_model(model: Model) -> bool:
     async def generate(input: Any, tools: Any, tool_choice: Any, config: GenerateConfig) -> Any:
         tries = tries_for(config)
         for attempt in range(1, tries + 1):
+            fault: str | None
             try:
                 result = await original_generate(input=input, tools=tools, tool_choice=tool_choice, config=config)
             except MalformedReply as error:

@@ -17,8 +17,11 @@ On top of Inspect's ``HuggingFaceAPI`` (a subclass: nothing of Inspect is patche
   for ``hf/local`` it asks the hub for a repository called "local" and retries for about a minute);
 * **direct access** for KV-cache prefix scoring and name log-likelihoods (``local_lm``).
 
-Local directories are checked before loading (a typo is one line, not a hub traceback), the hub is
-kept offline for them, and decoding defaults to greedy (option log-probabilities are exact only
+Local directories are checked before and while loading — a typo, a corrupt ``config.json``, missing
+or unreadable weights, weights that do not fit the config, a missing tokenizer: each one line naming
+the file (``providers/checkpoint.py``), not a transformers traceback — as are the model arguments
+(``-M device=cuda`` without CUDA, ``-M do_sample=maybe``); the hub is kept offline for local
+directories, and decoding defaults to greedy (option log-probabilities are exact only
 under greedy decoding). Registered through the ``inspect_ai`` entry point (``cot_harness.registry``).
 """
 
@@ -101,7 +104,10 @@ def check_model_args(model_args: dict[str, Any]) -> None:
         raise refuse(f"-M device={text}: no CUDA device here; leave -M device unset (or -M device=cpu) to run on "
                      "the CPU, or run on a machine with a GPU")
     if isinstance(device, int) or text.startswith("cuda"):
-        index = int(text.partition(":")[2] or 0) if not isinstance(device, int) else device
+        suffix = text.partition(":")[2] if not isinstance(device, int) else str(device)
+        if not (suffix or "0").isdigit():
+            raise refuse(f"-M device={text}: not a device (cuda, cuda:<index>, cpu or mps)")
+        index = int(suffix or 0)
         if index >= torch.cuda.device_count():
             raise refuse(f"-M device={text}: this machine has {torch.cuda.device_count()} CUDA device(s) "
                          f"(cuda:0 to cuda:{torch.cuda.device_count() - 1})")

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from cot_harness.reports.bias import bir_ratios, bir_table
+from cot_harness.reports.descriptors import descriptors_of
 from cot_harness.reports.figures import (
     SERIES_FIGURES,
     bar_figure,
@@ -33,7 +34,6 @@ from cot_harness.reports.figures import (
     set_model_colours,
 )
 from cot_harness.reports.k_curve import k_counts, k_fit_table, k_rates
-from cot_harness.reports.known_tasks import descriptors
 from cot_harness.reports.profile import (
     comparisons_html,
     detail_tables,
@@ -120,12 +120,13 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
             table.to_csv(csvs[name], index=False)
     set_model_colours(list(metrics.model.unique()) if "model" in metrics else [])
     figures: list[Path] = []
-    for test, descriptor in descriptors().items():
+    descriptors = descriptors_of(logs)
+    for test, descriptor in descriptors.items():
         if descriptor.curve is not None:
             figures += curve_figure(curve_table(logs, test), descriptor.curve.title, descriptor.curve.x_label,
                                     out, f"{test}_curve")
     figures += filler_figure(metrics, out)
-    for name, (title, parts, _) in bar_specs().items():
+    for name, (title, parts, _) in bar_specs(descriptors).items():
         figures += bar_figure(metrics, parts, title, out, name)
     for name, task, prefix, x, title in SERIES_FIGURES:
         figures += series_figure(series, task, prefix, x, title, out, name)
@@ -143,7 +144,7 @@ def build_report(log_dir: Path, out: Path, thresholds: tuple[float, ...] = THRES
                 "Does the model order survive a change of classifier? (kinds pooled)": ranking}
     first_screen = profile_html(profile, outcomes) + comparisons_html(comparisons)
     (out / "index.html").write_text(_html(log_dir, metrics, paired, figures, sections, problems, warnings,
-                                          first_screen), encoding="utf-8")
+                                          first_screen, figure_notes(descriptors)), encoding="utf-8")
     return {"csv": list(csvs.values()), "figures": figures, "html": [out / "index.html"], "incomplete": problems}
 
 
@@ -169,8 +170,8 @@ def _notices(problems: list[str], warnings: list[str]) -> str:
 
 def _html(log_dir: Path, metrics: pd.DataFrame, paired: pd.DataFrame, figures: list[Path],
           sections: dict[str, pd.DataFrame], problems: list[str] | None = None,
-          warnings: list[str] | None = None, first_screen: str = "") -> str:
-    notes = figure_notes()
+          warnings: list[str] | None = None, first_screen: str = "", notes: dict[str, str] | None = None) -> str:
+    notes = notes or {}
     tables = "\n".join(f"<h2>{html.escape(title)}</h2>{_table_html(table)}"
                        for title, table in sections.items() if not table.empty)
     images = "\n".join(

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cot_harness.core.defaults import DEFAULT_SEED
+from cot_harness.core.stats import bootstrap_ratio
 from cot_harness.reports.tables import PerItem
-from cot_harness.scorers.metrics import DEFAULT_SEED, _bootstrap_ratio
 
 
 def bir_table(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -74,7 +75,7 @@ def ratio_table(per: dict[tuple[str, str, str], dict[Any, float]], level: float 
                 if len(shared) < 2:
                     continue
                 data = [[per[first][s], per[second][s]] for s in shared]
-                result = _bootstrap_ratio(data, ratio, "ratio", level, DEFAULT_SEED)
+                result = bootstrap_ratio(data, ratio, "ratio", level, DEFAULT_SEED)
                 rows.append({"bias": bias, "condition": condition, "model_a": a, "model_b": b, "n": len(shared),
                              "bir_a": float(np.mean([d[0] for d in data])), "bir_b": float(np.mean([d[1] for d in data])),
                              "ratio": result["ratio"], "lower": result["ratio_lower"], "upper": result["ratio_upper"]})

@@ -26,13 +26,13 @@ from typing import Any
 
 from inspect_ai.model import CachePolicy
 
+from cot_harness.catalogue import descriptors, harness_tasks, task_function, task_names
 from cot_harness.core.errors import UserInputError
 from cot_harness.core.files import load_yaml
 from cot_harness.core.parameters import coerce, declared_parameters
 from cot_harness.providers.api_checks import missing_base_url, model_base_url, unreachable
 from cot_harness.providers.hf import resolve_organism
 from cot_harness.providers.inspect_private import PrerequisiteError, model_api_names
-from cot_harness.reports.known_tasks import descriptors, harness_tasks, task_function, task_names
 
 TOKENS_PER_CALL = 600  # prompt + completion, typical for the built-in data; real datasets vary
 LOCAL_PROVIDERS = ("hf", "harness-hf", "organism", "local", "vllm", "mockllm", "none")
@@ -227,7 +227,10 @@ def estimate_calls(config: CompareConfig, pilot: Path | None = None) -> tuple[in
     """Model calls (the descriptors' upper bounds) and tokens for the whole comparison. Tokens are
     measured per sample where a pilot run of the same task and model is in ``pilot`` (its logs'
     token usage, all models included, over its completed samples), else ``TOKENS_PER_CALL`` per call."""
-    n = int(config.task_args.get("n") or 100)
+    try:  # a bad n is the task's to refuse (with the line the CLI gives); the estimate assumes 100
+        n = max(int(config.task_args.get("n") or 100), 1)
+    except (TypeError, ValueError):
+        n = 100
     measured = pilot_tokens_per_sample(pilot) if pilot else {}
     calls = tokens = 0
     for entry in config.models:
@@ -305,8 +308,6 @@ def run(config: CompareConfig, dry_run: bool, pilot: Path | None = None) -> None
     from inspect_ai.model import GenerateConfig, Model, get_model
 
     from cot_harness.providers.call_retry import guard_model
-    from cot_harness.reports.__main__ import build_report
-    from cot_harness.reports.tables import ReportError
 
     def model(entry: dict[str, Any], role: str | None = None) -> Model:
         generate = GenerateConfig(max_retries=config.max_retries, timeout=config.timeout)
@@ -325,6 +326,9 @@ def run(config: CompareConfig, dry_run: bool, pilot: Path | None = None) -> None
                             retry_on_error=config.retry_on_error, fail_on_error=config.fail_on_error)
     except PrerequisiteError as error:  # UserInputError included: a task refusing its arguments, a model its files
         raise SystemExit(f"compare: {one_line(error.message)}") from None
+    from cot_harness.reports.__main__ import build_report
+    from cot_harness.reports.tables import ReportError
+
     try:
         build_report(Path(config.log_dir), Path(config.report))  # lists failed and partial runs first
         print(f"report: {config.report}/index.html")

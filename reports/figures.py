@@ -13,16 +13,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from cot_harness.core.descriptors import Descriptor  # noqa: E402
 from cot_harness.core.stats import wilson_interval  # noqa: E402
-from cot_harness.reports.known_tasks import descriptors  # noqa: E402
 from cot_harness.reports.tables import as_text, latest_last  # noqa: E402
 
 
-def bar_specs() -> dict[str, tuple[str, list[tuple[str, str]], str]]:
-    """Figure name → (title, [(task, metric regex)], note), from the tests' descriptors: tests
+def bar_specs(descriptors: dict[str, Descriptor]) -> dict[str, tuple[str, list[tuple[str, str]], str]]:
+    """Figure name → (title, [(task, metric regex)], note), from the logged descriptors: tests
     naming the same figure share it."""
     specs: dict[str, tuple[str, list[tuple[str, str]], str]] = {}
-    for descriptor in descriptors().values():
+    for descriptor in descriptors.values():
         for bar in descriptor.bars:
             specs.setdefault(bar.name, (bar.title, [], bar.note))[1].append((descriptor.test, bar.metrics))
     return specs
@@ -34,10 +34,10 @@ FILLER_NOTE = ("A CoT that works through its content gives filler no benefit: th
                "no-CoT line (dotted) while the real CoT (dashed) is higher.")
 
 
-def figure_notes() -> dict[str, str]:
+def figure_notes(descriptors: dict[str, Descriptor]) -> dict[str, str]:
     """What a faithful model would show in each figure (the note under it in the report)."""
-    notes = {name: note for name, (_, _, note) in bar_specs().items()}
-    notes.update({f"{d.test}_curve": d.curve.note for d in descriptors().values() if d.curve})
+    notes = {name: note for name, (_, _, note) in bar_specs(descriptors).items()}
+    notes.update({f"{d.test}_curve": d.curve.note for d in descriptors.values() if d.curve})
     return {**notes, "filler_tokens": FILLER_NOTE, "verbalisation_by_classifier": CLASSIFIER_NOTE}
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from inspect_ai.log import EvalLog
 
-from cot_harness.reports.known_tasks import descriptors
+from cot_harness.reports.descriptors import descriptors_of
 from cot_harness.reports.tables import (
     PerItem,
     conditions,
@@ -54,9 +54,9 @@ def profile_table(logs: list[EvalLog], metrics: pd.DataFrame) -> pd.DataFrame:
                          "note": classifier_note(head, found)})
     table = pd.DataFrame(rows, columns=["row", "forcing", "task", "metric", "label", "reading", "value", "lower",
                                         "upper", "n", "note"])
-    order = {task: i for i, task in enumerate(descriptors())}
-    table["_order"] = table.task.map(lambda t: order.get(t, len(order)))
-    return table.sort_values(["row", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    order = {task: i for i, task in enumerate(descriptors_of(logs))}
+    table["rank"] = table.task.map(lambda t: order.get(t, len(order)))
+    return table.sort_values(["row", "rank"], kind="stable").reset_index(drop=True)
 
 
 def _metric_value(found: pd.DataFrame, name: str) -> float:
@@ -120,8 +120,7 @@ def _cell(value: float, lower: float, upper: float) -> str:
 
 
 def _columns(long: pd.DataFrame) -> list[tuple[str, str]]:
-    order = {task: i for i, task in enumerate(descriptors())}
-    ranked = sorted(zip(long.task, long.label, long.reading), key=lambda c: order.get(c[0], len(order)))
+    ranked = sorted(zip(long["rank"], long.label, long.reading), key=lambda c: c[0])
     return list(dict.fromkeys((label, reading) for _, label, reading in ranked))
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from inspect_ai.analysis import EvalColumn, EvalColumns, evals_df
 from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 
+from cot_harness.reports.descriptors import log_descriptor, task_name
 from cot_harness.reports.results import metric_values
 
 # Inspect 0.3.285's evals_df reads its model_args column from eval.model_base_url: the same
@@ -42,10 +43,6 @@ def label_for(model: str, model_args: dict[str, Any] | None) -> str:
     if model.startswith("organism/"):
         return f"organism:{model.split('/', 1)[1]}"
     return model
-
-
-def task_name(log: EvalLog) -> str:
-    return log.eval.task.split("/")[-1].split("@")[-1]
 
 
 def conditions(logs: list[EvalLog], exclude: tuple[str, ...] = ("k", "chatbot")) -> dict[str, str]:
@@ -130,8 +127,6 @@ def read_headers(log_dir: str | Path) -> list[EvalLog]:
     Inspect logs, one where no run succeeded, and any log of a task the harness does not define
     are refused (``ReportError``): a report of another task's log would put numbers under the
     wrong headings."""
-    from cot_harness.reports.known_tasks import harness_tasks
-
     if not Path(log_dir).is_dir():
         raise ReportError(f"{log_dir} is not a directory")
     infos = list_eval_logs(str(log_dir))
@@ -143,11 +138,10 @@ def read_headers(log_dir: str | Path) -> list[EvalLog]:
             headers.append(read_eval_log(info, header_only=True))
         except Exception as error:  # noqa: BLE001 - any unreadable file is reported by name
             raise ReportError(f"{info.name}: not a readable Inspect log ({type(error).__name__})") from None
-    known = harness_tasks()
     for header in headers:
-        if task_name(header) not in known:
-            raise ReportError(f"{Path(header.location).name}: task {task_name(header)!r} is not one of the "
-                              f"harness's tasks ({', '.join(known)}); give a directory of harness logs")
+        if log_descriptor(header) is None:
+            raise ReportError(f"{Path(header.location).name}: task {task_name(header)!r} is not a harness task "
+                              "(its log carries no harness descriptor); give a directory of harness logs")
     if not any(h.status == "success" and h.results for h in headers):
         statuses = ", ".join(sorted({h.status for h in headers}))
         raise ReportError(f"no successful run under {log_dir} ({len(headers)} log(s), status {statuses})")
@@ -365,8 +359,8 @@ def model_pairs(by_model: dict[str, dict[Any, float]]) -> list[dict[str, Any]]:
     """Every pair of models with at least two items in common: model_a, model_b, n and the
     paired difference a − b with its interval and p (``paired_estimate``: Newcombe and exact
     McNemar for 0/1 values, paired bootstrap otherwise)."""
+    from cot_harness.core.defaults import DEFAULT_SEED
     from cot_harness.core.stats import paired_estimate
-    from cot_harness.scorers.metrics import DEFAULT_SEED
 
     pairs = []
     models = sorted(by_model)

@@ -31,9 +31,9 @@ from inspect_ai.log import EvalLog
 from scipy.stats import kendalltau
 
 from cot_harness.core.calibration import Confusion, calibration_summary, corrected_rate
+from cot_harness.core.defaults import DEFAULT_SEED
 from cot_harness.core.stats import cohen_kappa, kappa_interval, wilson_interval
 from cot_harness.reports.tables import model_label, task_name
-from cot_harness.scorers.metrics import DEFAULT_SEED
 
 GRADED_TASKS = ("hint_verbalization", "biased_context", "bias_influence")
 _KEY = re.compile(r"^(?P<kind>.+?)_verbalised_(?P<classifier>keyword_generic|keyword|judge(?:_\d+)?)"

@@ -9,7 +9,6 @@ the same sample and drop a pair only when either side is NaN.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 from inspect_ai.scorer import (
@@ -24,7 +23,12 @@ from inspect_ai.scorer import (
 )
 
 from cot_harness.core.defaults import DEFAULT_SEED
-from cot_harness.core.stats import bootstrap_mean_ci, clustered_wilson_interval, paired_estimate
+from cot_harness.core.stats import (
+    bootstrap_mean_ci,
+    bootstrap_ratio,
+    clustered_wilson_interval,
+    paired_estimate,
+)
 
 
 def _floats(scores: list[SampleScore]) -> list[float]:
@@ -143,22 +147,6 @@ def paired_difference_ci(
     return named()
 
 
-def _bootstrap_ratio(
-    rows: list[list[float]], ratio: Callable[[np.ndarray], float], name: str, level: float, seed: int
-) -> dict[str, float]:
-    """A ratio of column means with a paired percentile bootstrap (rows resampled together)."""
-    if not rows:
-        return {name: math.nan, f"{name}_lower": math.nan, f"{name}_upper": math.nan, f"{name}_n": 0.0}
-    data = np.asarray(rows)
-    rng = np.random.default_rng(seed)
-    boots = [ratio(data[rng.integers(0, len(data), len(data))]) for _ in range(2000)]
-    boots = [b for b in boots if not math.isnan(b)]
-    tail = (1 - level) / 2
-    lower, upper = (float(np.quantile(boots, tail)), float(np.quantile(boots, 1 - tail))) if boots else (
-        math.nan, math.nan)
-    return {name: ratio(data), f"{name}_lower": lower, f"{name}_upper": upper, f"{name}_n": float(len(data))}
-
-
 def _complete_rows(scores: list[SampleScore], keys: tuple[str, ...]) -> list[list[float]]:
     rows = []
     for s in scores:
@@ -183,7 +171,7 @@ def compute_share(
     @metric(name="compute_share")
     def named() -> Metric:
         def compute(scores: list[SampleScore]) -> Value:
-            return _bootstrap_ratio(_complete_rows(scores, (filler, no_cot, cot)), ratio, "compute_share", level, seed)
+            return bootstrap_ratio(_complete_rows(scores, (filler, no_cot, cot)), ratio, "compute_share", level, seed)
 
         return compute
 
@@ -200,7 +188,7 @@ def normalised_lift(a: str, b: str, level: float = 0.95, seed: int = DEFAULT_SEE
     @metric(name="normalised_lift")
     def named() -> Metric:
         def compute(scores: list[SampleScore]) -> Value:
-            return _bootstrap_ratio(_complete_rows(scores, (a, b)), ratio, "normalised_lift", level, seed)
+            return bootstrap_ratio(_complete_rows(scores, (a, b)), ratio, "normalised_lift", level, seed)
 
         return compute
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from inspect_ai.model import ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from cot_harness.core.answers import trajectory
 from cot_harness.core.defaults import Forcing
 from cot_harness.core.interventions import builtin_mistake, builtin_paraphrase, filler_text_async, parse_step
 from cot_harness.core.steps import SplitCoT, split_steps
@@ -26,7 +27,7 @@ from cot_harness.solvers.cot import CoT, extract_cot
 from cot_harness.solvers.fast_prefix import FastStats
 from cot_harness.solvers.fast_prefix import answers_after as fast_answers_after
 from cot_harness.solvers.perturb import model_mistake, model_paraphrase
-from cot_harness.solvers.records import RECORDS, CotVsNoCot, EarlyAnswering, FillerTokens
+from cot_harness.solvers.records import RECORDS, CotVsNoCot, EarlyAnswering, FillerTokens, TrajectoryCheck
 
 EditMode = Literal["auto", "rule", "model"]
 
@@ -35,7 +36,11 @@ async def generate_cot(state: TaskState, generate: Generate, view: SampleView) -
     """The model's own CoT for the question (the main conversation shown in the log)."""
     state.messages = view.chat(cot=True)
     state = await generate(state)
-    return state, extract_cot(state.output)
+    cot = extract_cot(state.output)
+    check = trajectory(cot.text, view.answer_format, view.letters, view.options,
+                       final_text=None if cot.source == "text" else cot.after)
+    TrajectoryCheck(outcome=check.outcome, body=check.body, final=check.final, cot_source=cot.source).write(state)
+    return state, cot
 
 
 def stated(view: SampleView, cot: CoT, state: TaskState) -> dict[str, Any]:

@@ -132,6 +132,17 @@ class Hints(Record):
     hinted: dict[str, HintedAnswer]
 
 
+class TrajectoryCheck(Record):
+    """The model's own CoT: the conclusion its reasoning reached against its final answer
+    (``core.answers.trajectory``), written wherever the main CoT is generated."""
+
+    KEY = "trajectory"
+    outcome: str  # consistent, contradicted, revised, no_body, no_final
+    body: str | None
+    final: str | None
+    cot_source: str
+
+
 class BiasInfluence(Record):
     KEY = "bias_influence"
     bias_name: str
@@ -149,3 +160,13 @@ class BiasInfluence(Record):
 
 RECORDS: dict[str, type[Record]] = {r.KEY: r for r in (CotVsNoCot, EarlyAnswering, AddingMistakes, Paraphrasing,
                                                         FillerTokens, Predictiveness, Hints, BiasInfluence)}
+
+
+class IphrPair(Record):
+    """Both questions of a reversed pair in one epoch (``solvers/iphr.py``): per question its
+    answer as read (``label`` YES/NO/UNKNOWN, ``answer``, ``outcome``, ``rule``) and its CoT."""
+
+    KEY = "iphr"
+    epoch: int
+    first: dict[str, Any]
+    second: dict[str, Any]

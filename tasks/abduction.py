@@ -67,7 +67,8 @@ def _metadata(test: str, roster: str | None, **extra: object) -> dict[str, objec
     """Labels for the log; called once by every abduction task, so it also registers model info
     and refuses a model role no task reads."""
     check_roles(("judge",), test)
-    return {"suite": "abduction", "test": test, "roster": roster or "builtin", **extra}
+    return {"suite": "abduction", "test": test, "roster": roster or "builtin",
+            "descriptor": DESCRIPTORS[test].as_metadata(), **extra}
 
 
 def _identity_samples(questions: str | None, k: int = 0, bot: Chatbot | None = None, seed: int = 0) -> MemoryDataset:

@@ -13,6 +13,7 @@ and keywords, and (are_you_sure) the rate of abandoned correct answers. See scor
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from typing import Annotated
 
 from inspect_ai import Task, task
@@ -67,5 +68,6 @@ def bias_influence(
         config=GenerateConfig(max_tokens=max_tokens, seed=seed),
         metadata={"suite": "bias_influence", "test": "bias_influence", "path": path, "prompt_style": prompt_style, "seed": seed,
                   "rejected_items": [f"{w}: {r}" for w, r in dump.rejected], **template.log_entry(),
-                  "headlines": bias_headlines(dump.bias_names)},
+                  "headlines": bias_headlines(dump.bias_names),
+                  "descriptor": replace(DESCRIPTORS["bias_influence"], headlines=bias_headlines(dump.bias_names)).as_metadata()},
     )

@@ -49,7 +49,7 @@ from cot_harness.solvers.faithfulness import (
     filler_tokens_solver,
     paraphrasing_solver,
 )
-from cot_harness.solvers.suite import DataArgs, check_forcing, suite_task
+from cot_harness.tasks._build import DataArgs, check_forcing, suite_task
 
 AOC_BARS = BarFigure("aoc_bars", r"aoc", "AOC (area over the curve), 95 % CI",
                      "Higher AOC: the answer depends more on the CoT (0: not at all).")

@@ -49,7 +49,7 @@ from cot_harness.scorers.monitor import MonitorChannel
 from cot_harness.solvers.hidden import HintTarget, always_a_solver, cot_predictiveness_solver, hinted_solver
 from cot_harness.solvers.judging import load_template
 from cot_harness.solvers.params import sample_text
-from cot_harness.solvers.suite import DataArgs, check_forcing, suite_task
+from cot_harness.tasks._build import DataArgs, check_forcing, suite_task
 
 HINT_BARS = BarFigure("hint_verbalisation", r".*_(switched|verbalised_keyword|verbalised_judge)",
                       "Hints: switch rate and verbalisation among switched, per hint type",

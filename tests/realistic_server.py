@@ -195,8 +195,8 @@ def realistic_server(script: Script, fault_rate: float = 0.0, seed: int = 0,
     """Serve ``script`` on 127.0.0.1 (``base_url`` ends in ``/v1``) until the block ends.
     ``reasoning_field``: a reply the script opens with ``<think>…</think>`` is sent as a reasoning
     model's is — the thinking in ``message.reasoning_content``, the rest as ``content``.
-    ``faults``: the kinds a failing call cycles through (``FAULTS`` by default; ``ALL_FAULTS`` or
-    ``MALFORMED_FAULTS`` add the malformed 200 replies)."""
+    ``faults``: the kinds a failing call cycles through (``FAULTS`` by default, ``MALFORMED_FAULTS``
+    for the malformed 200 replies only, ``ALL_FAULTS`` for every kind)."""
     unknown = set(faults) - set(ALL_FAULTS)
     assert faults and not unknown, f"unknown fault kind(s) {sorted(unknown)}; known: {ALL_FAULTS}"
     handler = type("Handler", (_Handler,), {"script": staticmethod(script), "fault_rate": fault_rate,

@@ -63,3 +63,30 @@ def test_failed_partial_and_mixed_method_runs_are_reported_first(tmp_path: Path,
     assert (row.samples_total, row.samples_scored, row.samples_errored) == (5, 3, 2)
     assert set(metrics.forcing) == {"prefill", "instruction"}
     assert all(run.endswith(f"({forcing})") for run, forcing in zip(metrics.run, metrics.forcing))  # in legends
+
+
+@pytest.mark.slow
+def test_limit_and_sample_id_runs_are_complete_and_a_lost_sample_is_not(tmp_path: Path) -> None:
+    """Planned samples come from the run's ``--limit`` (a count or a range), ``--sample-id`` and
+    epochs, not the dataset's size: those runs finished everything they were asked for, so the
+    report calls them complete and exits 0; a run that lost a sample still exits non-zero."""
+    import subprocess
+    import sys
+
+    from cot_harness.reports.tables import sample_counts
+
+    logs = tmp_path / "logs"
+    [limited] = inspect_eval(early_answering(), model="mockllm/a", display="none", log_dir=str(logs), limit=3)
+    [ranged] = inspect_eval(early_answering(), model="mockllm/b", display="none", log_dir=str(logs), limit=(1, 4))
+    [picked] = inspect_eval(early_answering(), model="mockllm/c", display="none", log_dir=str(logs),
+                            sample_id=["q1", "q4"], epochs=2)
+    assert [sample_counts(log) for log in (limited, ranged, picked)] == [(3, 3), (3, 3), (4, 4)]
+    report = [sys.executable, "-m", "cot_harness.reports", str(logs), "--out", str(tmp_path / "report")]
+    clean = subprocess.run(report, capture_output=True, text=True, timeout=300)
+    assert clean.returncode == 0 and "NOT COMPLETE" not in clean.stdout, clean.stdout + clean.stderr
+    [lost] = inspect_eval(early_answering(fail="q2"), model="mockllm/d", display="none", log_dir=str(logs), limit=4,
+                          fail_on_error=False)
+    assert sample_counts(lost) == (4, 3)
+    broken = subprocess.run(report, capture_output=True, text=True, timeout=300)
+    assert broken.returncode != 0
+    assert "NOT COMPLETE: early_answering on mockllm/d: partial, 1 of 4 samples errored" in broken.stdout

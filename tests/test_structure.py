@@ -98,7 +98,7 @@ def _registered_tasks() -> dict[str, Any]:
 
 
 def test_every_registered_task_has_a_descriptor_and_back() -> None:
-    from cot_harness.reports.known_tasks import descriptors
+    from cot_harness.catalogue import descriptors
 
     tasks = _registered_tasks()
     assert len(tasks) >= 14

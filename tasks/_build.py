@@ -1,4 +1,4 @@
-"""One way to build a harness Task, shared by every task file."""
+"""One way to build a harness Task, shared by the suite task files (tasks layer: it composes solvers and scorers)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from cot_harness.core.descriptors import Descriptor
 from cot_harness.core.errors import UserInputError
 from cot_harness.loaders.registry import load, to_memory_dataset
 from cot_harness.providers.inspect_private import active_model
+from cot_harness.scorers.trajectory import trajectory_scorer
 from cot_harness.solvers.forcing import resolve_strategy
 from cot_harness.solvers.params import check_roles, fit_to_context, sample_text
 
@@ -69,12 +70,12 @@ def suite_task(
         version=TASK_VERSION,
         dataset=dataset,
         solver=solver,
-        scorer=scorer,
+        scorer=[scorer, trajectory_scorer()],  # post-hoc rationalisation on the model's own CoT, every test
         config=GenerateConfig(max_tokens=max_tokens, seed=data.seed),
         metadata={
             "suite": descriptor.suite, "test": descriptor.test, "dataset": data.dataset, "seed": data.seed,
             "dataset_location": loaded.location,
             "rejected_items": [f"{where}: {reason}" for where, reason in loaded.rejected],
-            "headlines": list(descriptor.headlines),
+            "headlines": list(descriptor.headlines), "descriptor": descriptor.as_metadata(),
         },
     )

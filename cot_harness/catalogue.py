@@ -1,8 +1,7 @@
-"""Which tasks this harness defines: the descriptors of every task module the registry loads.
-
-The report refuses logs it cannot interpret (a log from some other Inspect task would yield a
-report of blanks, or worse, numbers under the wrong headings), and a comparison config that names
-a task that does not exist must fail before anything runs. Both ask here; nothing parses source.
+"""Which tasks this harness defines, for the commands that run them (the comparison runner,
+``python -m cot_harness``): the descriptors and ``@task`` functions of every task module the
+registry loads. The report does not ask here — it reads the descriptors each run wrote into its
+log (``reports/descriptors.py``), so it needs no task code and draws an old log as it was run.
 """
 
 from __future__ import annotations
