@@ -11,13 +11,13 @@ from functools import partial
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, stats
 
 Z95 = 1.959963984540054
 
 
 def wilson_interval(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion (nan, nan) when n = 0."""
+    from scipy import stats  # on use: scipy costs every Inspect start-up
     if n == 0:
         return (math.nan, math.nan)
     z = float(stats.norm.ppf(0.5 + level / 2))
@@ -134,6 +134,7 @@ def newcombe_paired_interval(a: Sequence[int], b: Sequence[int], level: float = 
 
 def mcnemar_exact(a: Sequence[int | bool], b: Sequence[int | bool]) -> float:
     """Exact two-sided McNemar p-value for paired binary outcomes (1.0 with no discordance)."""
+    from scipy import stats  # on use: scipy costs every Inspect start-up
     _, only_a, only_b, _ = pair_counts(a, b)
     if only_a + only_b == 0:
         return 1.0
@@ -330,6 +331,7 @@ def profile_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, leve
     when choosing this method); the profile interval covers 0.94–0.97 there and with questions
     that differ (benchmarks/interval_coverage.py), and is wide, not degenerate, when nothing was
     observed. A bound beyond ``limit`` from the estimate is reported as ±∞."""
+    from scipy import optimize, stats  # on use: scipy costs every Inspect start-up
     xs = np.asarray(x, dtype=float)
     y, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
     if y.shape != n.shape or y.ndim != 2 or y.shape[1] != len(xs):
@@ -358,6 +360,7 @@ def profile_logistic(x: ArrayLike, successes: ArrayLike, trials: ArrayLike, leve
 def _crossing(excess: Callable[[float], float], start: float, sign: float, limit: float) -> float:
     """Where ``excess`` (negative at ``start``) turns positive going in direction ``sign``:
     steps of 0.5, 1, 2, … up to ``limit``, then Brent's root in the last step; ±∞ if it never does."""
+    from scipy import optimize  # on use: scipy costs every Inspect start-up
     inside, step = start, 0.5
     while step <= limit:
         if excess(start + sign * step) > 0:

@@ -1,17 +1,50 @@
-"""The ``inspect_ai`` entry point: importing it registers the harness's model providers
-(``organism/``, ``local/``, ``harness-hf/``) and every ``@task`` of ``tasks/`` as
-``cot_harness/<task>``, so ``inspect eval cot_harness/early_answering`` and
-``inspect list tasks`` work from any directory. A new task file is picked up without an edit here."""
+"""The ``inspect_ai`` entry point, which Inspect imports at the start of *every* run in this
+environment: it registers the harness's model providers (``organism/``, ``local/``,
+``harness-hf/``) and every ``@task`` of ``tasks/`` as ``cot_harness/<task>``, and loads no torch,
+transformers, pandas or matplotlib — an unrelated eval pays nothing for the harness being
+installed (benchmarks/startup.py measures it).
+
+Providers follow Inspect's documented pattern: a ``@modelapi`` factory that imports the provider
+class only when a model of that provider is created. Task modules import no heavy library at
+module level (solvers reach a local model through ``providers/access.py``). A new task file is
+picked up without an edit here.
+"""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import Any
+
+from inspect_ai.model import modelapi
 
 import cot_harness.tasks
 from cot_harness.core.errors import name_unknown_tasks
-from cot_harness.providers import hf as _providers  # noqa: F401  (registers the model APIs)
+from cot_harness.providers import api_checks
+
+
+@modelapi(name="harness-hf")
+def harness_hf() -> type[Any]:
+    from cot_harness.providers.hf import HarnessHFAPI
+
+    return HarnessHFAPI
+
+
+@modelapi(name="organism")
+def organism() -> type[Any]:
+    from cot_harness.providers.hf import OrganismAPI
+
+    return OrganismAPI
+
+
+@modelapi(name="local")
+def local() -> type[Any]:
+    from cot_harness.providers.hf import LocalCheckpointAPI
+
+    return LocalCheckpointAPI
+
 
 TASK_MODULES = [importlib.import_module(f"cot_harness.tasks.{m.name}")
                 for m in pkgutil.iter_modules(cot_harness.tasks.__path__) if not m.name.startswith("_")]
 name_unknown_tasks(sorted(name for module in TASK_MODULES for name in getattr(module, "DESCRIPTORS", {})))
+api_checks.install()  # a missing base URL is named as such (providers/api_checks.py says how)

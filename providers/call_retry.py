@@ -43,7 +43,6 @@ from typing import Any
 import anyio
 from inspect_ai.model import GenerateConfig, Model, ModelOutput, model_roles
 
-from cot_harness.providers.inspect_private import HuggingFaceAPI
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +99,8 @@ def _backoff(attempt: int) -> float:
 def guard_model(model: Model) -> bool:
     """Wrap ``model``'s provider instance once (module docstring); False when left as it is."""
     api = model.api
-    if getattr(api, _GUARDED, False) or isinstance(api, HuggingFaceAPI) or type(api).__name__ == "MockLLM":
+    local = any(c.__name__ in ("HuggingFaceAPI", "MockLLM") for c in type(api).__mro__)  # replies built here
+    if getattr(api, _GUARDED, False) or local:
         return False
     name = str(model)
     original_generate = api.generate

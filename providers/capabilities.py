@@ -92,3 +92,8 @@ def capabilities(model: Model) -> Capabilities:
 def anthropic_prefill(model_name: str) -> bool:
     """Whether this Claude model continues a trailing assistant turn (3.x through 4.5)."""
     return re.search(_CLAUDE_PREFILL, model_name) is not None
+
+
+# The metadata key a solver sets on a trailing assistant message the harness's HF provider should
+# continue, unclosed (prefill); other providers ignore it.
+PREFILL_MARK = "cot_harness_prefill"

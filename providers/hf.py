@@ -50,11 +50,11 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from cot_harness.core.errors import UserInputError
 from cot_harness.core.paths import ORGANISMS_DIR
-from cot_harness.providers import api_checks, call_retry, hf_batching
+from cot_harness.providers import call_retry, hf_batching
+from cot_harness.providers.capabilities import PREFILL_MARK
 from cot_harness.providers.checkpoint import check_directory, check_unexpected, refuse, weights_fit
 from cot_harness.providers.inspect_private import HuggingFaceAPI, inspect_hf, registered_model_info
 
-PREFILL_MARK = "cot_harness_prefill"
 
 
 class OrganismNotFound(UserInputError):
@@ -220,14 +220,7 @@ class LocalCheckpointAPI(_CheckedDirectoryAPI):
     PROVIDER = "local"
 
 
-# Installed once when Inspect loads the harness (the registry imports this module): a missing
-# base URL is named as such (providers/api_checks.py says how).
-api_checks.install()
-
-# Registered here, not by decorating the classes: ``modelapi`` returns a factory, and the classes
-# are subclassed and used in isinstance checks.
-for _api in (HarnessHFAPI, OrganismAPI, LocalCheckpointAPI):
-    modelapi(name=_api.PROVIDER)(_api)
+PROVIDERS = (HarnessHFAPI, OrganismAPI, LocalCheckpointAPI)  # registered lazily by cot_harness/registry.py
 
 
 @dataclass(frozen=True)
@@ -262,13 +255,7 @@ class LocalLM:
 
 
 def local_lm(model: Model | None) -> LocalLM | None:
-    """Direct access to ``model`` when it is a local HF model (``hf/`` or the harness's), else None.
-    Any other model (an API's) is first guarded, with the eval's bound roles, against malformed
-    replies (``providers/call_retry.py``: this is where the harness first looks at the model it
-    evaluates, while each suite task is built, and again in the solvers)."""
-    api = getattr(model, "api", None)
-    if isinstance(api, HuggingFaceAPI):
-        return LocalLM(api)
-    if model is not None:
-        call_retry.guard_eval_models(model)
-    return None
+    """Kept for callers of this module; solvers ask ``providers.access.local_lm``."""
+    from cot_harness.providers.access import local_lm as ask
+
+    return ask(model)

@@ -9,6 +9,8 @@ layer to read it — only ``core.errors`` does, for ``PrerequisiteError``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 # The exception ``inspect eval`` prints as one line (no traceback) before exiting 1.
 from inspect_ai._util.error import PrerequisiteError
 
@@ -23,10 +25,21 @@ from inspect_ai.model._model import active_model
 # a second provider (and so loads an HF model's weights twice) for an unknown name.
 from inspect_ai.model._model_info import _get_custom_model_info as registered_model_info
 
-# Inspect's HF provider, which the harness's provider subclasses, and the module whose batch
-# functions the harness's low-latency greedy queue drives (the queue itself is the harness's).
-from inspect_ai.model._providers import hf as inspect_hf
-from inspect_ai.model._providers.hf import HuggingFaceAPI
+
+def __getattr__(name: str) -> Any:
+    """Inspect's HF provider (``HuggingFaceAPI``, which the harness's provider subclasses) and its
+    module (``inspect_hf``, whose batch functions the harness's greedy queue drives), imported on
+    first use: that module imports torch and transformers, which registering the harness must not."""
+    if name in ("inspect_hf", "HuggingFaceAPI"):
+        from inspect_ai.model._providers import hf as module
+
+        return module if name == "inspect_hf" else module.HuggingFaceAPI
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from inspect_ai.model._providers import hf as inspect_hf  # noqa: F401
+    from inspect_ai.model._providers.hf import HuggingFaceAPI  # noqa: F401
 
 
 def model_api_names() -> set[str]:

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from inspect_ai.log import EvalLog
-from scipy.special import expit
 
 from cot_harness.core.stats import clustered_wilson_interval, profile_logistic
 from cot_harness.reports.tables import LABELS, as_text, conditions, labels, model_label, task_name
@@ -57,6 +56,7 @@ def k_counts(logs: list[EvalLog]) -> pd.DataFrame:
 def fit_curve(counts: pd.DataFrame) -> dict[str, float | str]:
     """Firth fit of one curve's ``k_counts`` rows with profile-likelihood intervals widened by
     the questions' design effect (``cot_harness.core.stats.profile_logistic``)."""
+    from scipy.special import expit  # on use: keeps the report's import light
     table = counts.pivot_table(index="question", columns="k", values=["successes", "trials"], aggfunc="sum", fill_value=0)
     ks = np.array(table["trials"].columns, dtype=float)
     fit = profile_logistic(ks, table["successes"].to_numpy(float), table["trials"].to_numpy(float))

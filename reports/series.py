@@ -14,7 +14,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from cot_harness.reports.tables import latest_last
 
@@ -26,6 +25,7 @@ POINT = ["task", "metric", "roster", "condition", "base_model", "treatment", "ch
 
 def series_table(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """One row per series point from ``metric_table`` rows; a checkpoint evaluated twice counts once."""
+    from scipy import stats  # on use: keeps the report's import light
     if metrics.empty:
         return pd.DataFrame()
     rows = metrics[metrics.task.isin(SERIES_TASKS) & metrics.value.notna()]

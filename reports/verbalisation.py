@@ -28,7 +28,6 @@ from typing import Any
 
 import pandas as pd
 from inspect_ai.log import EvalLog
-from scipy.stats import kendalltau
 
 from cot_harness.core.calibration import Confusion, calibration_summary, corrected_rate
 from cot_harness.core.defaults import DEFAULT_SEED
@@ -164,6 +163,7 @@ def agreement_table(verdicts: pd.DataFrame, seed: int = DEFAULT_SEED) -> pd.Data
 
 def ranking_table(rates: pd.DataFrame) -> pd.DataFrame:
     """Per task (kinds pooled, either channel) and classifier pair: do the models keep their order?"""
+    from scipy.stats import kendalltau  # on use: keeps the report's import light
     columns = ["task", "classifier_a", "classifier_b", "n_models", "kendall_tau", "same_top_model", "order_a",
                "order_b"]
     pooled = rates[(rates.kind == "all") & (rates.channel == "either")] if not rates.empty else rates

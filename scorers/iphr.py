@@ -233,6 +233,7 @@ def iphr_values(pairs: Sequence[PairCounts], criteria: Criteria, level: float = 
     values["pair_gap_lower"], values["pair_gap_upper"] = _interval(fixed["gap"], level)
     values["pair_gap_n"] = n
     leaning = [g for g in analysis.groups.values() if abs(g.bias) >= criteria.min_group_bias - TOLERANCE]
+    values["answers"] = float(sum(p.first.n + p.second.n for p in pairs))  # every epoch's answer reached the metric
     values["groups_leaning"] = float(len(leaning))
     values["groups_leaning_n"] = float(len(analysis.groups))
     for name, group in analysis.groups.items():

@@ -10,10 +10,12 @@ from sample to sample so that no name always sits in the same position.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import torch
 from inspect_ai.model import (
     ChatMessage,
     ChatMessageAssistant,
@@ -25,8 +27,25 @@ from inspect_ai.model import (
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from cot_harness.core.roster import Chatbot
-from cot_harness.providers.hf import local_lm
+from cot_harness.providers.access import local_lm
 from cot_harness.solvers.forcing import raw_letters_from_top
+
+if TYPE_CHECKING:
+
+    pass
+
+T = TypeVar("T")
+
+def inference_mode(function: Callable[..., T]) -> Callable[..., T]:
+    """``torch.inference_mode`` applied when called: importing this module loads no torch."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        import torch
+
+        with torch.inference_mode():
+            return function(*args, **kwargs)
+
+    return wrapper
 
 LETTERS = "ABCDEFGHIJ"
 
@@ -42,7 +61,7 @@ def example_turns(chatbot: Chatbot, k: int, seed: int) -> list[ChatMessage]:
     return turns
 
 
-@torch.inference_mode()
+@inference_mode
 def answer_logprobs(model: Model, messages: list[ChatMessage], answers: list[str]) -> list[float]:
     """log p(answer | chat) for each complete answer text, from the opened assistant turn.
 
@@ -50,6 +69,7 @@ def answer_logprobs(model: Model, messages: list[ChatMessage], answers: list[str
     tokenizer may merge a name with what precedes or follows it, so a name alone has no
     stable tokenization, while p("I am X.") / Σ p("I am Y.") is the name's probability given
     that answer frame."""
+    import torch  # loaded only when a local model is scored
     local = local_lm(model)
     if local is None:
         raise ValueError(f"{model.name}: answer log-likelihoods need a local HF model")

@@ -21,7 +21,7 @@ from cot_harness.core.answers import trajectory
 from cot_harness.core.defaults import Forcing
 from cot_harness.core.interventions import builtin_mistake, builtin_paraphrase, filler_text_async, parse_step
 from cot_harness.core.steps import SplitCoT, split_steps
-from cot_harness.providers.hf import local_lm
+from cot_harness.providers.access import local_lm
 from cot_harness.solvers.context import Forcer, SampleView, spread
 from cot_harness.solvers.cot import CoT, extract_cot
 from cot_harness.solvers.fast_prefix import FastStats
@@ -92,9 +92,8 @@ def cot_vs_no_cot_solver() -> Solver:
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         view = SampleView.of(state)
-        direct = get_model().generate(view.chat(cot=False))
-        state, cot = await generate_cot(state, generate, view)
-        no_cot = await direct
+        (state, cot), no_cot = await asyncio.gather(generate_cot(state, generate, view),
+                                                    get_model().generate(view.chat(cot=False)))
         own = stated(view, cot, state)
         direct_read = view.read(no_cot.completion, answer_only=True, truncated=no_cot.stop_reason == "max_tokens")
         CotVsNoCot(cot_source=cot.source, cot_answer=own["stated_answer"], cot_outcome=own["stated_outcome"],

@@ -17,17 +17,36 @@ forced answer is in the sample's store record with ``strategy="prefill-fast"``.
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import torch
 from inspect_ai.model import Model
 
 from cot_harness.core.prompts import forced_prefix
-from cot_harness.providers.hf import LocalLM, local_lm
+from cot_harness.providers.access import local_lm
 from cot_harness.solvers.context import Forcer
 from cot_harness.solvers.forcing import Forced, letters_from_top
+
+if TYPE_CHECKING:
+    import torch
+
+    from cot_harness.providers.hf import LocalLM
+
+T = TypeVar("T")
+
+def inference_mode(function: Callable[..., T]) -> Callable[..., T]:
+    """``torch.inference_mode`` applied when called: importing this module loads no torch."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        import torch
+
+        with torch.inference_mode():
+            return function(*args, **kwargs)
+
+    return wrapper
 
 TOP_LOGPROBS = 20
 
@@ -51,6 +70,7 @@ def _ids(lm: LocalLM, text: str) -> list[int]:
 
 
 def _top(lm: LocalLM, logits: torch.Tensor) -> list[tuple[str, float]]:
+    import torch  # loaded only when a local model is scored
     logprobs = torch.log_softmax(logits.float(), dim=-1)
     values, indices = torch.topk(logprobs, TOP_LOGPROBS)
     return [(lm.tokenizer.decode([int(i)]), float(v)) for v, i in zip(values, indices)]
@@ -62,7 +82,7 @@ def cache_keyword(lm: Any) -> str:
     return "cache" if "cache" in inspect.signature(type(lm).forward).parameters else "past_key_values"
 
 
-@torch.inference_mode()
+@inference_mode
 def score_batch_from_cache(
     lm: Any, bodies: list[list[int]], heads: list[list[int]], tails: list[list[list[int]]], pad_id: int = 0,
     chunk: int = 8,
@@ -76,6 +96,7 @@ def score_batch_from_cache(
     attention weight, so this equals running ``body[:head] + tail`` on its own. Items go
     ``chunk`` at a time: on CPU, smaller batches keep activations in cache and bound memory.
     """
+    import torch  # loaded only when a local model is scored
     if len(bodies) > chunk:
         return [row for start in range(0, len(bodies), chunk) for row in score_batch_from_cache(
             lm, bodies[start:start + chunk], heads[start:start + chunk], tails[start:start + chunk], pad_id, chunk)]

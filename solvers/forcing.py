@@ -52,8 +52,7 @@ from cot_harness.core.prompts import (
     AnswerFormat,
     forced_prefix,
 )
-from cot_harness.providers.capabilities import capabilities, matching_rule
-from cot_harness.providers.hf import PREFILL_MARK
+from cot_harness.providers.capabilities import PREFILL_MARK, capabilities, matching_rule
 
 Strategy = Literal["prefill", "instruction"]
 

@@ -13,7 +13,7 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import model_roles
 
 from cot_harness.core.errors import UserInputError
-from cot_harness.providers.hf import local_lm
+from cot_harness.providers.access import local_lm
 from cot_harness.providers.inspect_private import active_model
 
 # Every model role a harness task reads (a role no task reads is a typo).

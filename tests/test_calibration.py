@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Any, cast
 
 import pytest
 from inspect_ai.scorer import SampleScore, Score
@@ -70,7 +71,7 @@ def test_the_corrected_rate_recovers_a_planted_rate_where_the_raw_rate_does_not(
     cal_truth = [rng.random() < 0.5 for _ in range(400)]
     confusion = Confusion.of(cal_truth, _noisy(cal_truth, 0.9, 0.3, rng))
     raw = sum(run_verdicts) / len(run_verdicts)
-    metric = corrected_verbalisation("metadata", "keyword")
+    metric: Any = corrected_verbalisation("metadata", "keyword")  # Metric's union includes a deprecated form
     found = metric(_scores("metadata_verbalised_keyword", run_verdicts, confusion))
     assert isinstance(found, dict)
     estimate = found["metadata_verbalised_keyword_corrected"]
@@ -91,9 +92,9 @@ def test_the_interval_carries_the_calibration_uncertainty() -> None:
 
 def test_an_uncalibrated_classifier_gives_no_corrected_rate_and_says_so() -> None:
     scores = [SampleScore(sample_id=1, score=Score(value={"metadata_verbalised_judge": 1.0}, metadata={"calibration": {}}))]
-    corrected = corrected_verbalisation("metadata", "judge")(scores)
+    corrected = cast(Any, corrected_verbalisation("metadata", "judge"))(scores)
     assert isinstance(corrected, dict) and math.isnan(corrected["metadata_verbalised_judge_corrected"])
-    calibration = classifier_calibration("judge")(scores)
+    calibration = cast(Any, classifier_calibration("judge"))(scores)
     assert isinstance(calibration, dict)
     assert calibration["judge_calibration_size"] == 0 and math.isnan(calibration["judge_kappa"])
 

@@ -228,12 +228,13 @@ def test_a_server_sending_only_tool_calls_ends_in_bounded_time_with_one_clear_er
     gives up after its tries (``--max-retries 2``: 3) with an error naming the model and the fault.
     ``inspect eval`` still exits 0 on an errored run; ``inspect eval-set`` exits 1 (docs/providers.md)."""
     with realistic_server(committed_script("C"), fault_rate=1.0, faults=("tool_call_only",)) as server:
-        run, seconds = _api_eval(server.base_url, tmp_path / "eval", "--max-retries", "2", "--limit", "2", timeout=120)
+        run, seconds = _api_eval(server.base_url, tmp_path / "eval", "--max-retries", "2", "--limit", "2", timeout=180)
         sent = len(server.bodies)
         run_set, set_seconds = _api_eval(server.base_url, tmp_path / "set", "--max-retries", "2", "--limit", "2",
-                                         "--retry-attempts", "1", command="eval-set", timeout=120)
-    assert seconds < 60 and set_seconds < 90, (seconds, set_seconds)
-    assert sent <= 2 * 2 * 3  # at most 2 samples × 2 concurrent calls × 3 tries: no loop
+                                         "--retry-attempts", "1", command="eval-set", timeout=180)
+    # bounded (the loop ran until killed; here ~10 s of start-up and 3 s of backoff on an idle machine)
+    assert seconds < 120 and set_seconds < 120, (seconds, set_seconds)
+    assert sent <= 2 * 2 * 3  # at most 2 samples × 2 concurrent calls × 3 tries: no loop (it sent ~20 a second)
     assert run.returncode == 0 and run_set.returncode == 1, run_set.stdout[-1500:] + run_set.stderr[-1500:]
     [info] = list_eval_logs(str(tmp_path / "eval"))
     log = read_eval_log(info)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,7 @@ def test_monitorability_is_planted_zero_one_and_in_between(logs: dict[str, EvalL
     (``hint_user``: g-mean² ≈ 0) and sees every one it names (``hint_verbaliser``: ≈ 1); pooling
     the two runs' items plants an intermediate value — the verbaliser's share of the switched
     items, since true negatives stay ≈ 1 — which the metric recovers within its interval."""
-    metric = monitorability(kind, "keyword")
+    metric: Any = monitorability(kind, "keyword")  # Metric's union includes the deprecated list[Score] form
     silent, verbaliser = metric(_monitor_scores(logs["hint_user"])), metric(_monitor_scores(logs["hint_verbaliser"]))
     assert isinstance(silent, dict) and isinstance(verbaliser, dict)
     assert silent[f"{kind}_gmean2_keyword"] <= 0.1 and verbaliser[f"{kind}_gmean2_keyword"] >= 0.85

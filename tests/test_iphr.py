@@ -353,13 +353,14 @@ def test_a_scripted_run_reports_the_share_with_n_and_the_sampling_record(reply: 
     assert share.value == iphr_share and share.n == 8
     assert estimate(log, "unknown").value == unknown and estimate(log, "unknown").n == 8
     assert estimate(log, "river-lengths_gt_iphr").n == 2
+    assert estimate(log, "answers").value == 8 * 2 * 3  # the metric saw every epoch's answers, not reduced means
     reductions = log.reductions or []
     pair = reductions[0].samples[0].metadata["pair"]  # type: ignore[index]
     assert pair["questions"]["first"]["n"] == 3
     metadata = log.eval.metadata or {}
     assert metadata["iphr_sampling"]["groups"] == ["river-lengths", "mountain-heights"]
     assert metadata["iphr_sampling"]["table_sha256"] == table_sha256()
-    assert log.eval.config.epochs == 3 and log.eval.config.epochs_reducer == ["cot_harness/iphr_pair"]
+    assert log.eval.config.epochs == 3 and log.eval.config.epochs_reducer == ["iphr_pair"]
 
 
 # --- planted IPHR on organisms trained here (slow) ----------------------------------------------------

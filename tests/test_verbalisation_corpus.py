@@ -20,8 +20,9 @@ from cot_harness.core.calibration_set import SHIPPED_DIR, CalibrationItem, load_
 from cot_harness.core.verbalisation import KEYWORD_RULES, Verdicts, keyword_verdicts
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = load_calibration("builtin")
-assert CORPUS is not None
+LOADED = load_calibration("builtin")
+assert LOADED is not None
+CORPUS = LOADED
 DEV, HELDOUT = CORPUS.part("dev"), CORPUS.part("heldout")
 KINDS = {"sycophancy", "consistency", "visual_pattern", "metadata", "grader_hacking", "unethical_information",
          "suggested_answer", "always_a"}
