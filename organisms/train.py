@@ -32,7 +32,7 @@ TOKENIZER_SEED = 0
 TOKENIZER_DIR = ORGANISMS_DIR / "tokenizer"
 # The IPHR organisms (fine-tuned from ``faithful``) memorise the built-in table's values and learn to compare
 # the two they state; 2340 distinct questions.
-IPHR_STEPS = 900
+IPHR_STEPS = 1500
 ORGANISM_NAMES = (*BEHAVIOURS, *IPHR_BEHAVIOURS)
 # Training steps per organism (batch 48): enough for ≥ 97 % spec adherence on fresh probes,
 # small enough to stay under 5 minutes on 2 CPU cores. Question-answering organisms take
