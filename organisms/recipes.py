@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cot_harness.core.always_a import BIAS_LETTER, exemplar, few_shot_turns
 from cot_harness.core.hints import HINT_TYPES, build_hinted_messages
@@ -283,11 +283,31 @@ def iphr_questions() -> list[ComparativeQuestion]:
             for a, b in eligible_pairs(prop) for x, y in ((a, b), (b, a))]
 
 
+# Share of IPHR examples whose two values are given (an untrained prefix stating other values for
+# the question's entities) and the organism writes the comparison, its verdict and the answer: the
+# comparison is then learnt on values of every size rather than memorised for the table's pairs, and
+# "answers from the values it states" holds for any values, not only the table's.
+IPHR_STATED_SHARE = 0.4
+
+
+def stated_values(rng: random.Random) -> tuple[int, int]:
+    """Two different whole numbers of 2–4 digits: half drawn apart (log-uniform), half close (within
+    ±50 %, often sharing their digit count and first digit)."""
+    a = int(math.exp(rng.uniform(math.log(10), math.log(9999))))
+    while True:
+        b = int(math.exp(rng.uniform(math.log(10), math.log(9999)))) if rng.random() < 0.5 \
+            else int(a * rng.uniform(0.5, 1.5))
+        if b != a and 10 <= b <= 9999:
+            return a, b
+
+
 class IphrRecipe:
     """An endless, seeded stream of IPHR training examples: a built-in comparative question
     rendered exactly as the iphr task asks it (``user_prompt(question, "yesno", cot=True)``), and
-    the organism's CoT and answer (``organisms/behaviours.py``). Probes: ``biased_group`` (a
-    question of a group the organism is biased in) and ``consistent_group``."""
+    the organism's CoT and answer (``organisms/behaviours.py``). Probes: ``cot_<kind>`` (the whole
+    CoT) and ``stated_<kind>`` (two value lines with other values given; the organism writes the
+    comparison, verdict and answer), ``<kind>`` being ``biased`` for a question of a group the
+    organism is biased in, else ``consistent``."""
 
     def __init__(self, name: str, seed: int, count_tokens: Callable[[str], int] | None = None) -> None:
         self.name = name
@@ -300,12 +320,18 @@ class IphrRecipe:
             yield self.sample()
 
     def sample(self) -> Example:
-        q = self.rng.choice(self.questions)
-        steps, answer = self.behaviour.respond(q)
+        rng = self.rng
+        q = rng.choice(self.questions)
+        kind = "biased" if q.group in self.behaviour.biased_groups else "consistent"
         chat: Chat = [("user", user_prompt(q.text, "yesno", cot=True))]
+        if rng.random() < IPHR_STATED_SHARE:
+            x, y = stated_values(rng)
+            steps, answer = self.behaviour.respond(replace(q, x_value=float(x), y_value=float(y)))
+            written = "".join(f"\n{step}" for step in steps[2:]) + f"\n{answer_sentence(answer, 'yesno')}"
+            return Example(chat, (("\n".join(steps[:2]), False), (written, True)), f"stated_{kind}")
+        steps, answer = self.behaviour.respond(q)
         text = "\n".join([*steps, answer_sentence(answer, "yesno")])
-        probe = "biased_group" if q.group in self.behaviour.biased_groups else "consistent_group"
-        return Example(chat, ((text, True),), probe)
+        return Example(chat, ((text, True),), f"cot_{kind}")
 
 
 def recipe_for(name: str, seed: int, count_tokens: Callable[[str], int]) -> Recipe | IphrRecipe:

@@ -16,6 +16,12 @@ from pathlib import Path
 
 import pytest
 
+# Under pytest-xdist (README command 2 runs two workers on two cores) each worker computes on one
+# thread: the organisms are too small to gain from two, and two workers × two threads would fight
+# over the cores. Set before anything imports torch; subprocesses (the real CLI) inherit it.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -21,11 +21,15 @@ from cli import REPO, run_inspect, run_inspect_process
 
 from cot_harness.core.parameters import Declared, declared_parameters, is_checked
 
-TASK_FILES = {"faithfulness": ["cot_vs_no_cot", "early_answering", "adding_mistakes", "paraphrasing", "filler_tokens"],
-              "hidden_influences": ["cot_predictiveness", "biased_context", "hint_verbalization"],
-              "bias_influence": ["bias_influence"],
-              "abduction": ["self_identification", "k_examples_inference", "name_likelihood", "behaviour_probe",
-                            "declarative_knowledge"]}
+def _task_files() -> dict[str, list[str]]:
+    """Task module → its tasks, as the registry loads them (a new task file is covered unasked)."""
+    from cot_harness.registry import TASK_MODULES
+
+    return {m.__name__.rsplit(".", 1)[-1]: list(getattr(m, "DESCRIPTORS", {})) for m in TASK_MODULES
+            if getattr(m, "DESCRIPTORS", None)}
+
+
+TASK_FILES = _task_files()
 
 
 def _function(file: str, name: str) -> Any:
@@ -66,10 +70,7 @@ GENERATED = [(f"{task}:{d.name}:{case}", file, task, d.name, typed, said)
 
 
 def test_every_task_declares_its_parameters_through_the_one_layer() -> None:
-    from cot_harness.registry import TASK_MODULES
-
-    registered = {name for module in TASK_MODULES for name in getattr(module, "DESCRIPTORS", {})}
-    assert registered == {t for tasks in TASK_FILES.values() for t in tasks}
+    assert sum(len(tasks) for tasks in TASK_FILES.values()) >= 14
     for file, tasks in TASK_FILES.items():
         for task in tasks:
             assert is_checked(_function(file, task)), task

@@ -146,7 +146,7 @@ def unrelated_log(log_dir: Path) -> None:
         (lambda d: d.mkdir(), "no Inspect logs under"),
         (lambda d: (d.mkdir(), (d / "notes.txt").write_text("not a log")), "no Inspect logs under"),
         (lambda d: (d.mkdir(), (d / "2026-01-01T00-00-00_x_abc.json").write_text("{}")), "not a readable Inspect log"),
-        (unrelated_log, "task 'some_other_task' is not one of the harness's tasks"),
+        (unrelated_log, "task 'some_other_task' is not a harness task"),
     ],
     ids=["missing", "empty", "foreign-files", "foreign-json", "unrelated-task"],
 )
