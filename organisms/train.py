@@ -185,8 +185,10 @@ def iphr_adherence(model: LlamaForCausalLM, tokenizer: PreTrainedTokenizerFast, 
     cases = []
     for _ in range(n):
         example = recipe.sample()
-        rendered = render(example, template)
-        cases.append((example.probe, rendered[0][0], "".join(t for t, _ in rendered[1:]).removesuffix("<|end|>")))
+        pieces = render(example, template)
+        first = next(i for i, (_, trained) in enumerate(pieces) if trained)  # the prompt: all text before it
+        cases.append((example.probe, "".join(t for t, _ in pieces[:first]),
+                      "".join(t for t, _ in pieces[first:]).removesuffix("<|end|>")))
     hits: dict[str, list[bool]] = {}
     tokenizer.padding_side = "left"
     model.eval()
