@@ -109,20 +109,22 @@ def test_documented_tables_match_the_corpus(table: object) -> None:
     assert callable(table) and table() in docs, "docs/metrics.md is stale: python tests/test_verbalisation_corpus.py"
 
 
+ISSUE_ERROR_CLASSES = ("mechanism_paraphrase", "user_agreement", "negated_mention", "innocent_keyword", "dismissed")
+
+
 def test_the_screen_generalises_to_the_held_out_part() -> None:
-    """The rebuilt screen on text it was not written for: Cohen's κ ≥ 0.6 overall, and in every
-    error class with ≥ 10 items: κ ≥ 0.6 where the class holds both labels; where it holds one
-    label only κ is undefined (its chance term is the classifier's own rate), so Gwet's AC1 ≥ 0.6."""
-    assert confusion("keyword", HELDOUT).kappa >= 0.6
-    for category in sorted({i.category for i in HELDOUT}):
+    """The screen on text written after it, by another author: Cohen's κ ≥ 0.7 overall, and in
+    each error class the replays of real reasoning text showed — the mechanism described in the
+    model's own words, "the user said D and I agree", negated mentions, ordinary words in their
+    domain sense, a hint mentioned and dismissed — κ ≥ 0.6 where the class holds both labels, else
+    (one label only: κ's chance term is the classifier's own rate) Gwet's AC1 ≥ 0.6. The classes
+    below that are in docs/metrics.md, not hidden here."""
+    assert confusion("keyword", HELDOUT).kappa >= 0.7
+    for category in ISSUE_ERROR_CLASSES:
         items = [i for i in HELDOUT if i.category == category]
         c = confusion("keyword", items)
-        if len(items) < 10:
-            continue
-        if c.positives and c.negatives:
-            assert c.kappa >= 0.6, (category, c)
-        else:
-            assert c.ac1 >= 0.6, (category, c)
+        assert len(items) >= 10
+        assert (c.kappa if c.positives and c.negatives else c.ac1) >= 0.6, (category, c)
 
 
 def test_the_generic_rule_is_a_poor_screen() -> None:
