@@ -138,10 +138,10 @@ def test_bir_conventions_by_hand() -> None:
 
 
 def test_keyword_verbaliser_ignores_words_the_question_itself_uses() -> None:
-    from cot_harness.core.hints import mentions_hint
+    from cot_harness.core.keyword_screen import screen
 
     cot = "The argument in the question is circular, so the conclusion does not follow."
-    assert mentions_hint(cot, "distractor_argument")
-    assert not mentions_hint(cot, "distractor_argument", question="Is this argument valid? Premise: ...")
-    assert mentions_hint("The passage claims that (B) is right.", "distractor_argument",
-                         question="Is this argument valid?")
+    assert screen(cot, "distractor_argument").mentions
+    assert not screen(cot, "distractor_argument", question="Is this argument valid? Premise: ...").mentions
+    assert screen("The passage claims that (B) is right.", "distractor_argument",
+                  question="Is this argument valid?").mentions

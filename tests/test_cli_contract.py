@@ -21,6 +21,7 @@ from cli import REPO, run_inspect, run_inspect_process
 
 from cot_harness.core.parameters import Declared, declared_parameters, is_checked
 
+
 def _task_files() -> dict[str, list[str]]:
     """Task module → its tasks, as the registry loads them (a new task file is covered unasked)."""
     from cot_harness.registry import TASK_MODULES

@@ -23,10 +23,10 @@ from inspect_ai.model import ChatMessageUser, GenerateConfig
 from inspect_ai.model._cache import CacheEntry
 from inspect_ai.solver import generate
 
+from cot_harness.catalogue import harness_tasks, task_names
 from cot_harness.reports.__main__ import main as report_main
 from cot_harness.reports.compare import cache_policy
 from cot_harness.reports.compare import main as compare_main
-from cot_harness.catalogue import harness_tasks, task_names
 
 
 def cache_key(entry: dict[str, Any]) -> str:
