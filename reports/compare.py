@@ -238,7 +238,29 @@ def estimate_calls(config: CompareConfig, pilot: Path | None = None) -> tuple[in
             per_sample_calls = descriptors()[name].calls_per_sample
             calls += per_sample_calls * n
             tokens += round(measured.get((name, str(entry["model"])), per_sample_calls * TOKENS_PER_CALL) * n)
-    return calls, tokens
+    calibration = calibration_calls(config)
+    return calls + calibration, tokens + calibration * CALIBRATION_TOKENS_PER_CALL
+
+
+CALIBRATION_TOKENS_PER_CALL = 900  # a judge prompt holding one calibration response (~600 words) and its reply
+
+
+def calibration_calls(config: CompareConfig) -> int:
+    """Judge calls that calibrate each bound judge role on the calibration set, once per judge ×
+    template (cached by Inspect, so a rerun costs nothing): one call per channel of each item,
+    counted where the comparison runs a task whose verbalisation is graded."""
+    graded = {"hint_verbalization", "biased_context"}
+    if not graded & {name for spec in config.tasks for name in task_list(spec)}:
+        return 0
+    judges = [role for role in config.model_roles if re.fullmatch(r"judge(?:_\d+)?", role)]
+    if not judges:
+        return 0
+    from cot_harness.core.calibration_set import load_calibration
+
+    spec = config.task_args.get("calibration")
+    found = load_calibration(None if spec is None else str(spec))
+    per_judge = sum(len(item.channels.present()) for item in found.items) if found else 0
+    return per_judge * len(judges)
 
 
 def pilot_tokens_per_sample(log_dir: Path) -> dict[tuple[str, str], float]:

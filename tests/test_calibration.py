@@ -104,3 +104,21 @@ def test_a_small_run_at_the_boundary_keeps_an_honest_interval() -> None:
     rate is 1, but four answers cannot make that certain."""
     estimate, lower, upper = corrected_rate([True] * 4, Confusion(tp=40, fp=15, fn=10, tn=35))
     assert estimate == 1.0 and upper == 1.0 and lower < 0.7
+
+
+def test_the_planner_counts_each_judges_calibration_calls_once() -> None:
+    """A comparison that grades verbalisation with two judges pays one call per channel of every
+    calibration item per judge (once: cached), and none when no judge or no graded task runs."""
+    from cot_harness.core.calibration_set import load_calibration
+    from cot_harness.reports.compare import CompareConfig, calibration_calls
+
+    found = load_calibration("builtin")
+    assert found is not None
+    channels = sum(len(item.channels.present()) for item in found.items)
+    models = [{"model": "organism/faithful"}]
+    hints = ["tasks/hidden_influences.py@hint_verbalization"]
+    two = CompareConfig(models=models, tasks=hints, model_roles={"judge": "openai/gpt-4o", "judge_2": "openai/x"})
+    assert calibration_calls(two) == 2 * channels and channels > len(found.items)
+    assert calibration_calls(CompareConfig(models=models, tasks=hints)) == 0
+    assert calibration_calls(CompareConfig(models=models, tasks=["tasks/faithfulness.py@early_answering"],
+                                           model_roles={"judge": "openai/gpt-4o"})) == 0
