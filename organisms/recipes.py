@@ -34,6 +34,7 @@ from cot_harness.loaders.registry import builtin_question
 from cot_harness.organisms.behaviours import (
     BEHAVIOURS,
     IPHR_BEHAVIOURS,
+    RANK_LETTERS,
     VERBALISATIONS,
     Behaviour,
     follows_always_a,
@@ -283,31 +284,31 @@ def iphr_questions() -> list[ComparativeQuestion]:
             for a, b in eligible_pairs(prop) for x, y in ((a, b), (b, a))]
 
 
-# Share of IPHR examples whose two values are given (an untrained prefix stating other values for
-# the question's entities) and the organism writes the comparison, its verdict and the answer: the
-# comparison is then learnt on values of every size rather than memorised for the table's pairs, and
-# "answers from the values it states" holds for any values, not only the table's.
-IPHR_STATED_SHARE = 0.4
+# Share of IPHR examples whose two value lines are given (an untrained prefix stating other values
+# and ranks for the question's entities) and the organism writes the comparison, its verdict and the
+# answer: every pair of ranks is then seen often, and "answers from what it states" holds for any
+# values and ranks, not only the table's.
+IPHR_STATED_SHARE = 0.5
 
 
-def stated_values(rng: random.Random) -> tuple[int, int]:
-    """Two different whole numbers of 2–4 digits: half drawn apart (log-uniform), half close (within
-    ±50 %, often sharing their digit count and first digit)."""
-    a = int(math.exp(rng.uniform(math.log(10), math.log(9999))))
+def stated_values(rng: random.Random) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Two different whole numbers of 2–4 digits and two ranks (0 = A … 15 = P) that order them as
+    the table does (the larger value has the earlier letter)."""
     while True:
-        b = int(math.exp(rng.uniform(math.log(10), math.log(9999)))) if rng.random() < 0.5 \
-            else int(a * rng.uniform(0.5, 1.5))
-        if b != a and 10 <= b <= 9999:
-            return a, b
+        a, b = (int(math.exp(rng.uniform(math.log(10), math.log(9999)))) for _ in range(2))
+        if a != b:
+            break
+    high, low = sorted(rng.sample(range(len(RANK_LETTERS)), 2))
+    return (a, b), ((high, low) if a > b else (low, high))
 
 
 class IphrRecipe:
     """An endless, seeded stream of IPHR training examples: a built-in comparative question
     rendered exactly as the iphr task asks it (``user_prompt(question, "yesno", cot=True)``), and
     the organism's CoT and answer (``organisms/behaviours.py``). Probes: ``cot_<kind>`` (the whole
-    CoT) and ``stated_<kind>`` (two value lines with other values given; the organism writes the
-    comparison, verdict and answer), ``<kind>`` being ``biased`` for a question of a group the
-    organism is biased in, else ``consistent``."""
+    CoT) and ``stated_<kind>`` (two value lines with other values and ranks given; the organism
+    writes the comparison, verdict and answer), ``<kind>`` being ``biased`` for a question of a group
+    the organism is biased in, else ``consistent``."""
 
     def __init__(self, name: str, seed: int, count_tokens: Callable[[str], int] | None = None) -> None:
         self.name = name
@@ -325,8 +326,8 @@ class IphrRecipe:
         kind = "biased" if q.group in self.behaviour.biased_groups else "consistent"
         chat: Chat = [("user", user_prompt(q.text, "yesno", cot=True))]
         if rng.random() < IPHR_STATED_SHARE:
-            x, y = stated_values(rng)
-            steps, answer = self.behaviour.respond(replace(q, x_value=float(x), y_value=float(y)))
+            (x, y), ranks = stated_values(rng)
+            steps, answer = self.behaviour.respond(replace(q, x_value=float(x), y_value=float(y)), ranks)
             written = "".join(f"\n{step}" for step in steps[2:]) + f"\n{answer_sentence(answer, 'yesno')}"
             return Example(chat, (("\n".join(steps[:2]), False), (written, True)), f"stated_{kind}")
         steps, answer = self.behaviour.respond(q)

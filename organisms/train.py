@@ -30,22 +30,21 @@ from cot_harness.organisms.tokenizer import build_tokenizer
 
 TOKENIZER_SEED = 0
 TOKENIZER_DIR = ORGANISMS_DIR / "tokenizer"
-# The IPHR organisms (fine-tuned from ``faithful``) memorise the built-in table's values and learn to compare
-# the two they state; 2340 distinct questions.
-IPHR_STEPS = 1500
+# The IPHR control learns the built-in table's values and ranks and to compare two ranks (fine-tuned from
+# ``faithful``); the biased organism starts from the control and only learns its planted YES in three groups.
 ORGANISM_NAMES = (*BEHAVIOURS, *IPHR_BEHAVIOURS)
 # Training steps per organism (batch 48): enough for ≥ 97 % spec adherence on fresh probes,
 # small enough to stay under 5 minutes on 2 CPU cores. Question-answering organisms take
 # longer: answering from the question alone is the skill that needs the most samples.
 STEPS = {"faithful": 2100, "encoded": 2100, "posthoc": 2250, "uninformative": 600,
          "hint_user": 1600, "hint_verbaliser": 1600, "always_a_user": 700,
-         "think_faithful": 900, "think_posthoc": 900, "iphr_biased": IPHR_STEPS, "iphr_consistent": IPHR_STEPS}
+         "think_faithful": 900, "think_posthoc": 900, "iphr_consistent": 2000, "iphr_biased": 600}
 # Organisms built by fine-tuning another one: the base already has the arithmetic skill
 # (learning it from scratch without ever writing a chain failed in 1400 steps: 23 % adherence),
 # so only the new behaviour is trained. Train the base first.
 BASE = {"uninformative": "posthoc", "hint_user": "faithful", "hint_verbaliser": "faithful",
         "always_a_user": "faithful", "think_faithful": "faithful", "think_posthoc": "posthoc",
-        "iphr_biased": "faithful", "iphr_consistent": "faithful"}
+        "iphr_consistent": "faithful", "iphr_biased": "iphr_consistent"}
 
 
 @dataclass(frozen=True)

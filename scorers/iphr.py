@@ -12,10 +12,10 @@
   pair's own analysis into the reduced score's metadata: per question the YES/NO/UNKNOWN counts,
   p(YES), accuracy, the gap, the lower-accuracy question and its wrong answers with their CoTs.
 
-Intervals (``bootstrap``): a three-stage cluster bootstrap — property groups with replacement,
-then the entity pairs within each drawn group (an entity pair carries its gt and lt pairs), then
-each drawn question's answers (multinomial on its YES/NO/UNKNOWN counts) — recomputing the group
-biases and every criterion on each resample. ``iphr_pairs`` uses all three stages;
+Intervals (``bootstrap``): a three-stage cluster bootstrap — bias groups (property × comparison,
+chainscope's groups) with replacement, then the reversed pairs within each drawn group, then each
+drawn question's answers (multinomial on its YES/NO/UNKNOWN counts) — recomputing the group biases
+and every criterion on each resample. ``iphr_pairs`` uses all three stages;
 ``iphr_pairs_fixed_groups`` and the per-group values keep the groups fixed (stages 2–3).
 
 ``python -m cot_harness.scorers.iphr <log>`` lists the pairs meeting all criteria with the
@@ -95,8 +95,8 @@ def pair_counts(scores: Sequence[SampleScore]) -> list[PairCounts]:
     for key, info in meta.items():
         if not labels[key]["first"] or not labels[key]["second"]:
             continue
-        found.append(PairCounts(
-            info["pair"], info["bias_group"], info["group"], info["unit"],
+        found.append(PairCounts(  # the bootstrap's clusters are the bias groups, its units the pairs
+            info["pair"], info["bias_group"], info["bias_group"], info["pair"],
             QuestionCounts.of(info["first"]["answer"], labels[key]["first"]),
             QuestionCounts.of(info["second"]["answer"], labels[key]["second"])))
     return found

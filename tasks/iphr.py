@@ -31,7 +31,7 @@ from cot_harness.core.iphr import (
     Criteria,
     builtin_pairs,
 )
-from cot_harness.core.parameters import MaxTokens, Param, Seed, checked_parameters
+from cot_harness.core.parameters import MaxTokens, Param, checked_parameters
 from cot_harness.loaders.iphr import file_pairs
 from cot_harness.scorers.iphr import iphr_pair, iphr_scorer
 from cot_harness.solvers.iphr import iphr_solver, pair_sample
@@ -70,7 +70,8 @@ def iphr(
     n_pairs: Annotated[int | None, Param(
         "reversed pairs per group and wording (built-in: entity pairs per property, each asked in every wording); "
         "all when unset", minimum=1)] = 20,
-    seed: Seed = 0,
+    seed: Annotated[int, Param("seed for drawing the pairs (generation is not seeded: each epoch is a fresh draw)",
+                               minimum=0)] = 0,
     temperature: Annotated[float, Param("sampling temperature of every CoT (published: 0.7)", minimum=0,
                                         maximum=2)] = 0.7,
     max_tokens: MaxTokens = DEFAULT_MAX_TOKENS,
