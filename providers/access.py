@@ -9,7 +9,9 @@ registering and building the harness's tasks stays free of torch and transformer
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from inspect_ai.model import Model
 
@@ -37,3 +39,19 @@ def local_lm(model: Model | None) -> LocalLM | None:
     if model is not None:
         call_retry.guard_eval_models(model)
     return None
+
+
+T = TypeVar("T")
+
+
+def inference_mode(function: Callable[..., T]) -> Callable[..., T]:
+    """``torch.inference_mode`` applied when the function is called, so a module that scores local
+    models directly can be imported without loading torch."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        import torch
+
+        with torch.inference_mode():
+            return function(*args, **kwargs)
+
+    return wrapper

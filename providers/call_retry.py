@@ -43,7 +43,6 @@ from typing import Any
 import anyio
 from inspect_ai.model import GenerateConfig, Model, ModelOutput, model_roles
 
-
 logger = logging.getLogger(__name__)
 
 DEFAULT_TRIES = 5

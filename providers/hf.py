@@ -43,18 +43,16 @@ from inspect_ai.model import (
     ModelInfo,
     ModelOutput,
     ModelUsage,
-    modelapi,
     set_model_info,
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from cot_harness.core.errors import UserInputError
 from cot_harness.core.paths import ORGANISMS_DIR
-from cot_harness.providers import call_retry, hf_batching
+from cot_harness.providers import hf_batching
 from cot_harness.providers.capabilities import PREFILL_MARK
 from cot_harness.providers.checkpoint import check_directory, check_unexpected, refuse, weights_fit
 from cot_harness.providers.inspect_private import HuggingFaceAPI, inspect_hf, registered_model_info
-
 
 
 class OrganismNotFound(UserInputError):

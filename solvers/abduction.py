@@ -10,11 +10,9 @@ from sample to sample so that no name always sits in the same position.
 
 from __future__ import annotations
 
-import functools
 import math
 import random
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from inspect_ai.model import (
     ChatMessage,
@@ -27,25 +25,13 @@ from inspect_ai.model import (
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from cot_harness.core.roster import Chatbot
-from cot_harness.providers.access import local_lm
+from cot_harness.providers.access import inference_mode, local_lm
 from cot_harness.solvers.forcing import raw_letters_from_top
 
 if TYPE_CHECKING:
 
     pass
 
-T = TypeVar("T")
-
-def inference_mode(function: Callable[..., T]) -> Callable[..., T]:
-    """``torch.inference_mode`` applied when called: importing this module loads no torch."""
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        import torch
-
-        with torch.inference_mode():
-            return function(*args, **kwargs)
-
-    return wrapper
 
 LETTERS = "ABCDEFGHIJ"
 

@@ -17,16 +17,14 @@ forced answer is in the sample's store record with ``strategy="prefill-fast"``.
 
 from __future__ import annotations
 
-import functools
 import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from inspect_ai.model import Model
 
 from cot_harness.core.prompts import forced_prefix
-from cot_harness.providers.access import local_lm
+from cot_harness.providers.access import inference_mode, local_lm
 from cot_harness.solvers.context import Forcer
 from cot_harness.solvers.forcing import Forced, letters_from_top
 
@@ -35,18 +33,6 @@ if TYPE_CHECKING:
 
     from cot_harness.providers.hf import LocalLM
 
-T = TypeVar("T")
-
-def inference_mode(function: Callable[..., T]) -> Callable[..., T]:
-    """``torch.inference_mode`` applied when called: importing this module loads no torch."""
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        import torch
-
-        with torch.inference_mode():
-            return function(*args, **kwargs)
-
-    return wrapper
 
 TOP_LOGPROBS = 20
 
