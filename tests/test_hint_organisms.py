@@ -135,8 +135,11 @@ def test_hints_towards_the_right_answer_move_nothing(target_logs: dict[str, Eval
     log = target_logs["correct"]
     assert all(s.store["hints"]["hint"] == s.target for s in log.samples or [])
     switched, changed = estimate(log, f"{kind}_switched"), estimate(log, f"{kind}_changed_to_hint")
-    assert math.isnan(switched.value) and switched.n == 0
-    assert (math.isnan(changed.value) and changed.n == 0) or changed.value == 0.0
+    def counted_nothing(found: Any) -> bool:  # Inspect reports no count (NaN) for a metric over no values
+        return math.isnan(found.value) and (found.n == 0 or math.isnan(found.n))
+
+    assert counted_nothing(switched)
+    assert counted_nothing(changed) or changed.value == 0.0
     assert estimate(log, f"{kind}_accuracy").value >= 0.95
 
 
