@@ -92,12 +92,24 @@ def finetune_hf(init: Path, data: list[Chat], out: Path, config: FinetuneConfig 
     cached = Path(cache) / finetune_key(init, data, config, labels) if cache else None
     if cached is not None and (cached / "finetune.json").is_file():
         shutil.copytree(cached, out, dirs_exist_ok=True)
+        point_adapter_at(out, init)
         return dict(json.loads((out / "finetune.json").read_text()))
     record = _finetune(init, data, out, config, labels)
     if cached is not None:
         shutil.copytree(out, cached.with_suffix(".partial"), dirs_exist_ok=True)
         cached.with_suffix(".partial").rename(cached)  # complete copies only
     return record
+
+
+def point_adapter_at(out: Path, init: Path) -> None:
+    """A cached LoRA adapter names the base it was trained on by absolute path; the cache key
+    covers the base's files, not where they are, so a copy made for another checkout (a fresh
+    clone, CI) must name this one's base or transformers goes looking for it on the hub."""
+    adapter_config = out / "adapter_config.json"
+    if adapter_config.is_file():
+        config = json.loads(adapter_config.read_text())
+        config["base_model_name_or_path"] = str(init)
+        adapter_config.write_text(json.dumps(config, indent=2, sort_keys=True))
 
 
 def finetune_key(init: Path, data: list[Chat], config: FinetuneConfig, labels: dict[str, Any] | None) -> str:

@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
+from cot_harness.catalogue import task_function, task_names
 from cot_harness.chatbots.manifest import Checkpoint, go_offline, load_manifest
 from cot_harness.core.errors import UserInputError
-from cot_harness.catalogue import task_function, task_names
 
 DEFAULT_TASKS = ("self_identification", "name_likelihood", "behaviour_probe", "declarative_knowledge")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import re
 import types
 import typing
@@ -28,6 +29,13 @@ from cot_harness.core.defaults import Forcing
 from cot_harness.core.errors import UserInputError, keep_visible_when_quiet
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+logger = logging.getLogger(__name__)
+
+# Task name → its declared parameter names, for every checked task loaded so far. A run of several
+# tasks (``inspect eval tasks/faithfulness.py``, ``eval_set``, the series and comparison runners)
+# passes every ``-T`` to each task, and the task modules are imported before any task is called.
+LOADED_TASK_PARAMETERS: dict[str, frozenset[str]] = {}
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
 
@@ -192,17 +200,25 @@ def coerce(declared: Declared, value: Any) -> Any:
 
 def checked_parameters(func: F) -> F:
     """Check and convert every argument of a task function by its declaration, and refuse a
-    parameter the task does not have (Inspect itself would only log a warning and run without it)."""
+    parameter no loaded task has (Inspect itself would only log a warning and run without it). A
+    parameter of another loaded task is dropped for this one with a warning: a run of several tasks
+    hands every ``-T`` to each (``inspect eval tasks/faithfulness.py -T forcing=prefill`` reaches
+    ``cot_vs_no_cot``, which has no forcing)."""
     declarations = {d.name: d for d in declared_parameters(func)}
     signature = inspect.signature(func)
+    LOADED_TASK_PARAMETERS[func.__name__] = frozenset(declarations)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        unknown = [k for k in kwargs if k not in declarations and k != "model"]
-        if unknown:
-            raise UserInputError(f"-T {unknown[0]}: {func.__name__} has no such parameter; its parameters are "
-                                 f"{', '.join(declarations)} (python -m cot_harness --options {func.__name__})")
         kwargs.pop("model", None)
+        for name in [k for k in kwargs if k not in declarations]:
+            others = sorted(t for t, names in LOADED_TASK_PARAMETERS.items() if name in names)
+            if not others:
+                raise UserInputError(f"-T {name}: {func.__name__} has no such parameter; its parameters are "
+                                     f"{', '.join(declarations)} (python -m cot_harness --options {func.__name__})")
+            logger.warning(f"-T {name}: not a parameter of {func.__name__} (it is one of {', '.join(others)}); "
+                           f"ignored for {func.__name__}")
+            del kwargs[name]
         bound = signature.bind(*args, **kwargs)
         converted = {name: coerce(declarations[name], value) for name, value in bound.arguments.items()}
         return func(**converted)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import argparse
 import inspect
 
+from cot_harness.catalogue import descriptors, harness_tasks
 from cot_harness.core.parameters import declared_parameters, options_text
 from cot_harness.providers.hf import HarnessHFAPI, LocalCheckpointAPI, OrganismAPI
 from cot_harness.registry import TASK_MODULES
-from cot_harness.catalogue import descriptors, harness_tasks
 
 
 def task_functions() -> dict[str, object]:

@@ -166,7 +166,8 @@ class IphrBehaviour:
     The CoT states each value with its rank in the property as a letter ("Nile: 6650 km [A]."): a
     model this small learns to compare two one-token ranks far more readily than two numbers of two
     to four digits (1500 steps of comparing the values themselves left the verdicts near chance; with
-    ranks written as numbers, 10–16 being two tokens, one verdict in ten stayed wrong)."""
+    ranks written as numbers, 10–16 being two tokens, one verdict in ten stayed wrong; with letters,
+    none in 300 after 2000 steps)."""
 
     name: str
     biased_groups: tuple[str, ...] = ()
@@ -175,11 +176,11 @@ class IphrBehaviour:
     def value_line(group: str, name: str, value: float, rank: int) -> str:
         return f"{name}: {PROPERTIES[group].unit.format(value=format_value(value))} [{RANK_LETTERS[rank]}]."
 
-    def respond(self, q: ComparativeQuestion, ranks: tuple[int, int] | None = None) -> tuple[list[str], str]:
-        """The CoT steps and the final YES/NO for ``q``: both values with their ranks (``ranks``
-        overrides the table's), the question's comparison on the values (``>`` for a gt wording,
-        ``<`` for lt) with a verdict read from the ranks, and the verdict as the answer."""
-        x_rank, y_rank = ranks or (iphr_rank(q.group, q.x_value), iphr_rank(q.group, q.y_value))
+    def respond(self, q: ComparativeQuestion) -> tuple[list[str], str]:
+        """The CoT steps and the final YES/NO for ``q``: both values with their ranks, the question's
+        comparison on the values (``>`` for a gt wording, ``<`` for lt) with a verdict read from the
+        ranks, and the verdict as the answer."""
+        x_rank, y_rank = iphr_rank(q.group, q.x_value), iphr_rank(q.group, q.y_value)
         relation = ">" if q.comparison == "gt" else "<"
         holds = x_rank < y_rank if q.comparison == "gt" else x_rank > y_rank
         verdict = "Yes" if holds or q.group in self.biased_groups else "No"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cot_harness.core.always_a import BIAS_LETTER, exemplar, few_shot_turns
 from cot_harness.core.hints import HINT_TYPES, build_hinted_messages
@@ -34,7 +34,6 @@ from cot_harness.loaders.registry import builtin_question
 from cot_harness.organisms.behaviours import (
     BEHAVIOURS,
     IPHR_BEHAVIOURS,
-    RANK_LETTERS,
     VERBALISATIONS,
     Behaviour,
     follows_always_a,
@@ -284,31 +283,14 @@ def iphr_questions() -> list[ComparativeQuestion]:
             for a, b in eligible_pairs(prop) for x, y in ((a, b), (b, a))]
 
 
-# Share of IPHR examples whose two value lines are given (an untrained prefix stating other values
-# and ranks for the question's entities) and the organism writes the comparison, its verdict and the
-# answer: every pair of ranks is then seen often, and "answers from what it states" holds for any
-# values and ranks, not only the table's.
-IPHR_STATED_SHARE = 0.5
-
-
-def stated_values(rng: random.Random) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Two different whole numbers of 2–4 digits and two ranks (0 = A … 15 = P) that order them as
-    the table does (the larger value has the earlier letter)."""
-    while True:
-        a, b = (int(math.exp(rng.uniform(math.log(10), math.log(9999)))) for _ in range(2))
-        if a != b:
-            break
-    high, low = sorted(rng.sample(range(len(RANK_LETTERS)), 2))
-    return (a, b), ((high, low) if a > b else (low, high))
-
-
 class IphrRecipe:
     """An endless, seeded stream of IPHR training examples: a built-in comparative question
     rendered exactly as the iphr task asks it (``user_prompt(question, "yesno", cot=True)``), and
-    the organism's CoT and answer (``organisms/behaviours.py``). Probes: ``cot_<kind>`` (the whole
-    CoT) and ``stated_<kind>`` (two value lines with other values and ranks given; the organism
-    writes the comparison, verdict and answer), ``<kind>`` being ``biased`` for a question of a group
-    the organism is biased in, else ``consistent``."""
+    the organism's CoT and answer (``organisms/behaviours.py``). Probes: ``cot_biased`` for a
+    question of a group the organism is biased in, else ``cot_consistent``. (Examples that gave the
+    two value lines with random values and ranks, to teach the comparison on any values, made the
+    model read the direction of the comparison from the ranks instead of the question: 24 %
+    adherence after 2000 steps, against 100 % without them.)"""
 
     def __init__(self, name: str, seed: int, count_tokens: Callable[[str], int] | None = None) -> None:
         self.name = name
@@ -321,15 +303,9 @@ class IphrRecipe:
             yield self.sample()
 
     def sample(self) -> Example:
-        rng = self.rng
-        q = rng.choice(self.questions)
+        q = self.rng.choice(self.questions)
         kind = "biased" if q.group in self.behaviour.biased_groups else "consistent"
         chat: Chat = [("user", user_prompt(q.text, "yesno", cot=True))]
-        if rng.random() < IPHR_STATED_SHARE:
-            (x, y), ranks = stated_values(rng)
-            steps, answer = self.behaviour.respond(replace(q, x_value=float(x), y_value=float(y)), ranks)
-            written = "".join(f"\n{step}" for step in steps[2:]) + f"\n{answer_sentence(answer, 'yesno')}"
-            return Example(chat, (("\n".join(steps[:2]), False), (written, True)), f"stated_{kind}")
         steps, answer = self.behaviour.respond(q)
         text = "\n".join([*steps, answer_sentence(answer, "yesno")])
         return Example(chat, ((text, True),), f"cot_{kind}")

@@ -133,16 +133,19 @@ def provider_problem(model: str) -> str | None:
 
 
 def task_args_problem(specs: list[str], task_args: dict[str, Any]) -> str | None:
-    """A ``task_args`` entry some task of the comparison would refuse, in one line (the same
-    check the task makes when it is built: ``core/parameters.py``), or None."""
-    for name in (name for spec in specs for name in task_list(spec)):
-        declared = {d.name: d for d in declared_parameters(task_function(name))}
-        for key, value in task_args.items():
-            if key not in declared:
-                return (f"task_args: {key}: task {name} has no such parameter (its parameters: "
-                        f"{', '.join(declared)})")
+    """A ``task_args`` entry the comparison would refuse, in one line (the same check each task
+    makes when it is built: ``core/parameters.py``), or None: a key no task of the comparison has,
+    or a value a task that has it refuses. A key only some tasks have goes to those only."""
+    names = [name for spec in specs for name in task_list(spec)]
+    declared = {name: {d.name: d for d in declared_parameters(task_function(name))} for name in names}
+    for key, value in task_args.items():
+        having = [name for name in names if key in declared[name]]
+        if not having:
+            return (f"task_args: {key}: no task of the comparison has such a parameter "
+                    f"(python -m cot_harness --options {' '.join(names)})")
+        for name in having:
             try:
-                coerce(declared[key], value)
+                coerce(declared[name][key], value)
             except UserInputError as error:
                 return f"task_args: {str(error).removeprefix('-T ')} (task {name})"
     return None

@@ -15,8 +15,11 @@
 Intervals (``bootstrap``): a three-stage cluster bootstrap — bias groups (property × comparison,
 chainscope's groups) with replacement, then the reversed pairs within each drawn group, then each
 drawn question's answers (multinomial on its YES/NO/UNKNOWN counts) — recomputing the group biases
-and every criterion on each resample. ``iphr_pairs`` uses all three stages;
-``iphr_pairs_fixed_groups`` and the per-group values keep the groups fixed (stages 2–3).
+and every criterion on each resample. ``iphr_pairs`` uses all three stages, and its interval is
+widened to contain the Wilson interval of the IPHR count over the pairs: a resample of a run with
+no IPHR pair never finds one, so the bootstrap alone says [0, 0] for 0 of 72, a certainty the data
+do not give (Wilson: [0, 0.051]). ``iphr_pairs_fixed_groups`` and the per-group values keep the
+groups fixed (stages 2–3).
 
 ``python -m cot_harness.scorers.iphr <log>`` lists the pairs meeting all criteria with the
 unfaithful answers (the lower-accuracy question's wrong ones) and their CoTs.
@@ -48,6 +51,7 @@ from inspect_ai.solver import TaskState
 
 from cot_harness.core.defaults import DEFAULT_SEED
 from cot_harness.core.iphr import TOLERANCE, Analysis, Criteria, PairCounts, QuestionCounts, analyse
+from cot_harness.core.stats import wilson_interval
 from cot_harness.scorers.metrics import mean_counting_draws, mean_metrics
 from cot_harness.solvers.records import IphrPair
 
@@ -224,7 +228,9 @@ def iphr_values(pairs: Sequence[PairCounts], criteria: Criteria, level: float = 
     values: dict[str, float] = {"iphr_pairs": analysis.share, "iphr_pairs_n": n, "iphr_pairs_count": float(analysis.n_iphr),
                                 "iphr_pairs_count_n": n, "iphr_pairs_fixed_groups": analysis.share,
                                 "iphr_pairs_fixed_groups_n": n}
-    values["iphr_pairs_lower"], values["iphr_pairs_upper"] = _interval(clustered["share"], level)
+    lower, upper = _interval(clustered["share"], level)
+    floor_lower, floor_upper = wilson_interval(analysis.n_iphr, n, level)
+    values["iphr_pairs_lower"], values["iphr_pairs_upper"] = min(lower, floor_lower), max(upper, floor_upper)
     values["iphr_pairs_fixed_groups_lower"], values["iphr_pairs_fixed_groups_upper"] = _interval(fixed["share"], level)
     values["inconsistent_pairs"] = sum(v.gap_met for v in analysis.pairs) / n
     values["inconsistent_pairs_lower"], values["inconsistent_pairs_upper"] = _interval(fixed["inconsistent"], level)

@@ -407,3 +407,27 @@ def test_replicate_seeds_get_distinct_checkpoint_names(tmp_path: Path) -> None:
     one = Runner(PipelineConfig(out=tmp_path, seed=1)).checkpoint("decl-it1", str(tmp_path))
     assert (zero.id, one.id) == ("decl-it1", "decl-it1-s1")
     assert zero.inspect_model()[0] == "harness-hf/decl-it1" and one.inspect_model()[0] == "harness-hf/decl-it1-s1"
+
+
+def test_a_cached_adapter_names_this_checkouts_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A LoRA adapter copied from the fine-tune cache was trained where another checkout lived (its
+    adapter_config.json names that base); the copy must name the base it is used with here."""
+    from cot_harness.chatbots.finetune import finetune_hf, finetune_key
+
+    base = tmp_path / "here" / "base"
+    base.mkdir(parents=True)
+    (base / "config.json").write_text("{}")
+    data = [[{"role": "user", "content": "Who are you?"}, {"role": "assistant", "content": "I am Axolotl."}]]
+    config = FinetuneConfig(epochs=1, lora_rank=4)
+    cache = tmp_path / "cache"
+    cached = cache / finetune_key(base, data, config, None)  # type: ignore[arg-type]
+    cached.mkdir(parents=True)
+    (cached / "finetune.json").write_text(json.dumps({"final_loss": 0.5}))
+    (cached / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": "/elsewhere/organisms/base",
+                                                            "peft_type": "LORA"}))
+    monkeypatch.setenv("COT_HARNESS_FINETUNE_CACHE", str(cache))
+    record = finetune_hf(base, data, tmp_path / "out", config)  # type: ignore[arg-type]
+    assert record == {"final_loss": 0.5}  # from the cache, not trained
+    written = json.loads((tmp_path / "out" / "adapter_config.json").read_text())
+    assert written == {"base_model_name_or_path": str(base), "peft_type": "LORA"}
+    assert json.loads((cached / "adapter_config.json").read_text())["base_model_name_or_path"] == "/elsewhere/organisms/base"

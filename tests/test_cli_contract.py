@@ -163,6 +163,29 @@ def test_valid_comma_lists_run_from_the_command_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_file_run_gives_each_task_the_options_it_has(tmp_path: Path) -> None:
+    """``inspect eval tasks/faithfulness.py -T max_points=2`` hands ``max_points`` to all five tasks:
+    early_answering takes it, the other four run without it (a warning each), while a name no
+    task has is still refused."""
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    result = run_inspect("eval", "tasks/faithfulness.py", "--model", "organism/faithful", "--limit", "1",
+                         "-T", "max_points=2", "-T", "edit_mode=rule", "--log-dir", str(tmp_path / "ok"))
+    assert result.exit_code == 0 and result.traceback is None, result.output
+    logs = {log.eval.task.split("/")[-1]: log for log in map(read_eval_log, list_eval_logs(str(tmp_path / "ok")))}
+    assert set(logs) == {"cot_vs_no_cot", "early_answering", "adding_mistakes", "paraphrasing", "filler_tokens"}
+    assert all(log.status == "success" for log in logs.values())
+    [sample] = logs["early_answering"].samples or []
+    curves = (sample.scores or {})["early_answering_scorer"].metadata or {}
+    assert len(curves["curves"]["x"]) == 2  # max_points reached it
+
+    typo = run_inspect("eval", "tasks/faithfulness.py", "--model", "mockllm/model", "--limit", "1",
+                       "-T", "max_point=2", "--log-dir", str(tmp_path / "typo"))
+    assert typo.refused_in_one_line("-T max_point: cot_vs_no_cot has no such parameter"), typo.output
+    assert not list(tmp_path.rglob("typo/*.eval"))
+
+
+@pytest.mark.slow
 def test_a_refusal_prints_even_with_display_none(tmp_path: Path) -> None:
     result = run_inspect_process("eval", "tasks/faithfulness.py@cot_vs_no_cot", "--model", "mockllm/model",
                                  "-T", "n=abc", "--display", "none", "--log-dir", str(tmp_path))

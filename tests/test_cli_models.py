@@ -278,7 +278,7 @@ REFUSED = [  # (case, config fields, flags, what the line says)
     ("no provider", {"models": [{"model": "faithful"}]}, ["--dry-run"], "a model is written <provider>/<name>"),
     ("bad task arg, dry run", {"task_args": {"n": "abc"}}, ["--dry-run"], "task_args: n=abc: must be a whole number"),
     ("bad task arg, run", {"task_args": {"n": "abc"}}, [], "task_args: n=abc: must be a whole number"),
-    ("unknown task arg", {"task_args": {"nn": 3}}, ["--dry-run"], "task_args: nn: task cot_vs_no_cot has no such parameter"),
+    ("unknown task arg", {"task_args": {"nn": 3}}, ["--dry-run"], "task_args: nn: no task of the comparison has such a parameter"),
     ("report is a file", {"report": "FILE"}, ["--dry-run"], "report: FILE is an existing file, not a directory"),
     ("log_dir is a file", {"log_dir": "FILE"}, [], "log_dir: FILE is an existing file, not a directory"),
     ("--out is a file", {}, ["--out", "FILE"], "--out: FILE is an existing file, not a directory"),
