@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO]
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-ORGANISMS = REPO / "organisms"
+ORGANISMS = REPO / "cot_harness" / "organisms"
 
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared is not present beside the repo")
 

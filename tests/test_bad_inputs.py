@@ -33,7 +33,7 @@ def _jsonl(*rows: Any) -> str:
     return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
 
 
-GOOD_ROSTER = (REPO / "core" / "data" / "roster.yaml").read_text(encoding="utf-8")
+GOOD_ROSTER = (REPO / "cot_harness" / "core" / "data" / "roster.yaml").read_text(encoding="utf-8")
 
 # (case id, files to write, the `inspect eval` arguments, substring the one-line message must contain);
 # "file:x" in an argument is the file x written into the case's directory

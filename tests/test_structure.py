@@ -19,11 +19,12 @@ LAYERS = ["core", "loaders", "providers", "solvers", "scorers", "tasks", "report
 # organisms and chatbots are the training tools: one floor, on top.
 RANK = {**{layer: i for i, layer in enumerate(LAYERS[:7])}, "organisms": 7, "chatbots": 7}
 GENERIC = set(LAYERS) | {"benchmarks"}
-PRIVATE_SYMBOLS = "providers/inspect_private.py"
+PRIVATE_SYMBOLS = "cot_harness/providers/inspect_private.py"
+PACKAGE = REPO / "cot_harness"
 
 
 def _modules() -> list[Path]:
-    return sorted(p for layer in LAYERS for p in (REPO / layer).glob("*.py")) + sorted((REPO / "cot_harness").glob("*.py"))
+    return sorted(p for layer in LAYERS for p in (PACKAGE / layer).glob("*.py")) + sorted(PACKAGE.glob("*.py"))
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
@@ -172,6 +173,49 @@ def test_tasks_list_and_run_from_outside_the_checkout(tmp_path: Path) -> None:
     [info] = list_eval_logs(str(tmp_path / "logs"))
     log = read_eval_log(info.name, header_only=True)
     assert log.status == "success" and log.results and log.results.completed_samples == 3
+
+
+def test_the_package_is_real_files_and_the_checkout_has_no_symlink() -> None:
+    """Tools that follow files (mypy, pyright, an IDE, a structure drawer) see the package as it
+    is imported, and a clone without symlinks (``git -c core.symlinks=false``) is the same clone."""
+    listed = subprocess.run(["git", "ls-files", "-s"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    links = [line.split("\t", 1)[1] for line in listed.splitlines() if line.startswith("120000")]
+    assert not links, links
+    assert all((PACKAGE / layer / "__init__.py").is_file() for layer in LAYERS)
+    import cot_harness.core.answers
+
+    assert Path(cot_harness.core.answers.__file__).resolve() == PACKAGE / "core" / "answers.py"
+
+
+def test_the_top_level_task_files_are_the_generated_entries() -> None:
+    """``tasks/<file>.py`` at the top of the checkout (what ``inspect eval tasks/<file>.py`` loads)
+    holds one entry per package task and nothing else: ``python -m cot_harness.tasks._entry tasks``."""
+    from cot_harness.tasks._entry import entry_file_text, task_modules
+
+    modules = task_modules()
+    assert sorted(p.stem for p in (REPO / "tasks").glob("*.py")) == sorted(modules)
+    for name in modules:
+        assert (REPO / "tasks" / f"{name}.py").read_text(encoding="utf-8") == entry_file_text(name), \
+            f"tasks/{name}.py is stale: python -m cot_harness.tasks._entry tasks"
+
+
+def test_an_entry_file_task_has_the_package_tasks_options_and_refusals(tmp_path: Path) -> None:
+    """Loaded by path as Inspect loads it, an entry task records every option with its default and
+    refuses a bad one in the package task's words."""
+    import importlib.util
+
+    from cot_harness.core.errors import UserInputError
+    from cot_harness.tasks import faithfulness
+
+    spec = importlib.util.spec_from_file_location("faithfulness_entry", REPO / "tasks" / "faithfulness.py")
+    assert spec is not None and spec.loader is not None
+    entry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(entry)
+    assert inspect.signature(entry.early_answering) == inspect.signature(faithfulness.early_answering)
+    built = entry.early_answering(n=3)
+    assert len(built.dataset) == 3 and built.metadata["descriptor"]["test"] == "early_answering"
+    with pytest.raises(UserInputError, match="-T n=abc: must be a whole number"):
+        entry.early_answering(n="abc")
 
 
 def test_no_generic_module_is_importable_from_the_install(tmp_path: Path) -> None:

@@ -26,7 +26,6 @@ from cot_harness.organisms import ORGANISMS_DIR  # noqa: E402
 from cot_harness.organisms.recipes import INSTRUCTION_SHARE  # noqa: E402
 from cot_harness.reports.results import estimate  # noqa: E402
 
-REPO = ORGANISMS_DIR.parent
 
 # What each organism was built to do, and the numbers that show it.
 PLANTED = {
@@ -182,7 +181,7 @@ def main() -> None:
     parser.add_argument("names", nargs="+", choices=list(PLANTED))
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--log-dir", type=Path, default=REPO / "logs" / "organism-cards")
+    parser.add_argument("--log-dir", type=Path, default=Path("logs") / "organism-cards")
     args = parser.parse_args()
     for name in args.names:
         path = ORGANISMS_DIR / name

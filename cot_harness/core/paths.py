@@ -14,8 +14,8 @@ import glob
 import os
 from pathlib import Path
 
-REPO_DIR = Path(__file__).resolve().parents[1]
-ORGANISMS_DIR = REPO_DIR / "organisms"  # the shipped organisms' checkpoints (an editable install's checkout)
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+ORGANISMS_DIR = PACKAGE_DIR / "organisms"  # the shipped organisms' checkpoints (package data)
 DATA_DIR = Path(__file__).resolve().parent / "data"  # the chatbot roster and the abduction prompts
 
 
