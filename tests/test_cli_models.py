@@ -371,5 +371,5 @@ def test_an_unreachable_judge_ends_the_run_within_a_minute_naming_role_and_url(t
     assert time.monotonic() - start < 60, result.output
     [log] = [read_eval_log(info) for info in list_eval_logs(str(tmp_path))]
     assert log.status == "error"
-    assert log.error is not None and f"--model-role judge=openai-api/deadjudge/j: nothing answers at {url}" in \
-        log.error.message, log.error.message
+    message = log.error.message if log.error else ""
+    assert f"--model-role judge=openai-api/deadjudge/j: nothing answers at {url}" in message, message
