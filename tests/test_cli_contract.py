@@ -185,6 +185,33 @@ def test_a_file_run_gives_each_task_the_options_it_has(tmp_path: Path) -> None:
     assert not list(tmp_path.rglob("typo/*.eval"))
 
 
+@pytest.fixture(scope="module")
+def hint_log(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("hint")
+    result = run_inspect("eval", "tasks/hidden_influences.py@hint_verbalization", "--model", "organism/hint_user",
+                         "-T", "n=4", "-T", "hint_types=sycophancy", "--log-dir", str(out))
+    assert result.exit_code == 0, result.output
+    [log] = list(out.glob("*.eval"))
+    return str(log)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("option", "culprit"), [
+    ("classifier=nosuch", "-S classifier='nosuch': choose a keyword rule (keyword, keyword_generic) or a judge role"),
+    ("template=nosuch", "judge template 'nosuch': no such file, and no shipped template of that name"),
+    ("calibration=nope.yaml", "calibration file"),
+])
+def test_inspect_score_names_a_bad_scorer_option(hint_log: str, option: str, culprit: str) -> None:
+    """Inspect's scorer loader reads any ValueError from a scorer's factory as "no such scorer";
+    the re-grade command's refusals must still name the option."""
+    before = Path(hint_log).stat().st_mtime_ns
+    result = run_inspect("score", hint_log, "--scorer", "cot_harness/verbalisation", "-S", option,
+                         "--model", "mockllm/model", "--action", "append", "--overwrite")
+    assert result.refused_in_one_line(culprit), result.output
+    assert "couldn't be loaded" not in result.output
+    assert Path(hint_log).stat().st_mtime_ns == before  # the log is untouched
+
+
 @pytest.mark.slow
 def test_a_refusal_prints_even_with_display_none(tmp_path: Path) -> None:
     result = run_inspect_process("eval", "tasks/faithfulness.py@cot_vs_no_cot", "--model", "mockllm/model",

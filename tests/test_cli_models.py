@@ -349,3 +349,27 @@ def test_the_runner_exits_non_zero_when_a_run_is_incomplete(fail_on_error: bool,
     [line] = [line for line in run.stderr.splitlines() if line.startswith("compare: not complete")]
     assert "2 sample(s) lost" in line and str(tmp_path / "logs") in line, line
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_an_unreachable_judge_ends_the_run_within_a_minute_naming_role_and_url(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--model-role judge=<API model>`` at a port where nothing listens: one connection attempt,
+    then the run ends in error with a line naming the role and the URL (Inspect alone would retry
+    every judge call with backoff for minutes)."""
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    monkeypatch.setenv("DEADJUDGE_BASE_URL", url)
+    monkeypatch.setenv("DEADJUDGE_API_KEY", "none")
+    for proxy in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(proxy, raising=False)
+    start = time.monotonic()
+    result = run_inspect("eval", "tasks/hidden_influences.py@hint_verbalization", "--model", "organism/hint_user",
+                         "-T", "n=4", "-T", "hint_types=sycophancy", "--model-role", "judge=openai-api/deadjudge/j",
+                         "--log-dir", str(tmp_path))
+    assert time.monotonic() - start < 60, result.output
+    [log] = [read_eval_log(info) for info in list_eval_logs(str(tmp_path))]
+    assert log.status == "error"
+    message = log.error.message if log.error else ""
+    assert f"--model-role judge=openai-api/deadjudge/j: nothing answers at {url}" in message, message

@@ -8,11 +8,16 @@ through ``providers/inspect_private.py``, the one module that imports private In
 
 from __future__ import annotations
 
+import functools
 import sys
+import typing
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from cot_harness.providers.inspect_private import PrerequisiteError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class UserInputError(PrerequisiteError, ValueError):
@@ -24,6 +29,30 @@ class UserInputError(PrerequisiteError, ValueError):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class ScorerOptionError(PrerequisiteError):
+    """A bad ``-S`` option of a scorer run by ``inspect score``. Not a ``ValueError``: Inspect's
+    scorer loader takes any ``ValueError`` from a scorer's factory to mean "no such scorer" and
+    prints only that the scorer couldn't be loaded, losing the option and the reason."""
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def refuse_scorer_options(factory: F) -> F:
+    """Re-raise a ``UserInputError`` from a scorer factory as a ``ScorerOptionError`` (under
+    ``@scorer``), so ``inspect score -S classifier=nosuch`` prints the option and what is allowed."""
+
+    @functools.wraps(factory)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return factory(*args, **kwargs)
+        except UserInputError as error:
+            keep_visible_when_quiet()
+            raise ScorerOptionError(error.message) from None
+
+    return typing.cast(F, checked)
 
 
 def keep_visible_when_quiet() -> None:
@@ -38,11 +67,11 @@ def keep_visible_when_quiet() -> None:
         return
 
     def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> Any:
-        if isinstance(error, UserInputError):
+        if isinstance(error, UserInputError | ScorerOptionError):
             import rich
 
             if rich.get_console().quiet:
-                print(f"{error.message}", file=sys.stderr)
+                print(f"{error.message}", file=sys.stderr)  # type: ignore[attr-defined]
         return previous(kind, error, trace)
 
     hook._harness_visible = True  # type: ignore[attr-defined]

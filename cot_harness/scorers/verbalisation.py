@@ -17,7 +17,7 @@ from inspect_ai.scorer import Metric, Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
 from cot_harness.core.calibration_set import load_calibration
-from cot_harness.core.errors import UserInputError
+from cot_harness.core.errors import UserInputError, refuse_scorer_options
 from cot_harness.core.hints import HINT_DESCRIPTIONS, HINT_TYPES
 from cot_harness.core.verbalisation import KEYWORD_RULES, Channels, Verdicts, keyword_verdicts
 from cot_harness.core.verbalisation_labels import Labels
@@ -123,6 +123,7 @@ KNOWN_KINDS = (*HINT_TYPES, "suggested_answer", "always_a")
 
 
 @scorer(metrics=[], name="verbalisation")
+@refuse_scorer_options
 def verbalisation(classifier: str = "judge", template: str | None = None, kinds: str | list[str] | None = None,
                   calibration: str | None = None) -> Scorer:
     """Re-grade a finished hint run's switched answers with one more classifier: a keyword rule or

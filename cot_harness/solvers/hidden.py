@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 from typing import Any, Literal
 
@@ -29,9 +30,11 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from cot_harness.core.always_a import BIAS_LETTER, few_shot_turns
 from cot_harness.core.defaults import Forcing
+from cot_harness.core.errors import UserInputError
 from cot_harness.core.hints import build_hinted_messages
 from cot_harness.core.prompts import user_prompt
 from cot_harness.core.steps import split_steps
+from cot_harness.providers.api_checks import unreachable
 from cot_harness.solvers.context import Forcer, SampleView
 from cot_harness.solvers.cot import CoT, extract_cot
 from cot_harness.solvers.faithfulness import generate_cot
@@ -45,11 +48,34 @@ PREDICT_PROMPT = (
 )
 def bound_role(role: str) -> Model | None:
     """The model bound to ``role`` on the command line, or None (Inspect would silently fall
-    back to the evaluated model, which would make a judge grade itself)."""
+    back to the evaluated model, which would make a judge grade itself). A role served at a base
+    URL where nothing answers is refused here, once, in one line: Inspect would retry each call
+    with backoff for minutes before the run ended in error."""
     bound = model_roles().get(role)
     if bound is None:
         return None
-    return bound if isinstance(bound, Model) else bound[0]
+    model = bound if isinstance(bound, Model) else bound[0]
+    check_role_reachable(role, model)
+    return model
+
+
+_REACHED: dict[str, str | None] = {}  # base URL → why nothing answers there (None: it answered)
+
+
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+
+
+def check_role_reachable(role: str, model: Model) -> None:
+    """Connect once to ``model``'s base URL (skipped behind an HTTP proxy, where a direct
+    connection says nothing about the route the client takes)."""
+    url = getattr(model.api, "base_url", None)
+    if not isinstance(url, str) or any(os.environ.get(v) for v in PROXY_VARIABLES):
+        return
+    if url not in _REACHED:
+        _REACHED[url] = unreachable(url, timeout=5.0)
+    if _REACHED[url] is not None:
+        raise UserInputError(f"--model-role {role}={model}: nothing answers at {url} ({_REACHED[url]}); "
+                             "start the server or fix the base URL")
 
 
 def _chat(pairs: list[tuple[str, str]], model: Model) -> list[ChatMessage]:
