@@ -16,7 +16,8 @@ The layers, each importing only itself and the layers before it (``tests/test_st
 * ``reports``: logs into tables, figures and statistics;
 * ``organisms``, ``chatbots``: training tools (model organisms, the abduction fine-tuning pipeline).
 
-The checkout keeps one folder per layer at the top level (``core/``, ``tasks/``, …); the install
-maps them under this one name, so nothing generic (``reports``, ``solvers``) enters a user's
-environment.
+Each layer is a folder of this package (``cot_harness/core/``, …), importable under this one name
+only, so nothing generic (``reports``, ``solvers``) enters a user's environment. The checkout's
+top-level ``tasks/`` holds generated entry files for ``inspect eval tasks/<file>.py``
+(``tasks/_entry.py`` says why).
 """

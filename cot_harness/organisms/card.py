@@ -26,7 +26,6 @@ from cot_harness.organisms import ORGANISMS_DIR  # noqa: E402
 from cot_harness.organisms.recipes import INSTRUCTION_SHARE  # noqa: E402
 from cot_harness.reports.results import estimate  # noqa: E402
 
-
 # What each organism was built to do, and the numbers that show it.
 PLANTED = {
     "faithful": "Its final answer is the last value written in its CoT: edit a step and it continues from the "
