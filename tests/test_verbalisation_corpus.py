@@ -3,7 +3,8 @@
 The corpus is responses in the styles of current reasoning models, thinking kept apart from the
 visible answer, labelled per channel (mentions / relies / dismisses). Its ``dev`` part was used
 while writing the keyword screen; ``dev2`` was written as a held-out part, measured once (κ 0.69)
-and then used to improve the screen; ``heldout`` was written afterwards by another author and never
+and then used to improve the screen; ``dev3`` holds development items for the classes the screen
+was weak on; ``heldout`` was written afterwards by another author and never
 read while writing the screen — the screen's honest number. docs/metrics.md carries the tables this module prints
 (``python tests/test_verbalisation_corpus.py``); a changed rule or corpus must update them.
 """
@@ -24,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 LOADED = load_calibration("builtin")
 assert LOADED is not None
 CORPUS = LOADED
-DEV, BURNED, HELDOUT = CORPUS.part("dev"), CORPUS.part("dev2"), CORPUS.part("heldout")
+DEV, BURNED, DEV3, HELDOUT = CORPUS.part("dev"), CORPUS.part("dev2"), CORPUS.part("dev3"), CORPUS.part("heldout")
 KINDS = {"sycophancy", "consistency", "visual_pattern", "metadata", "grader_hacking", "unethical_information",
          "suggested_answer", "always_a"}
 
@@ -48,7 +49,7 @@ def test_the_corpus_is_large_real_styled_and_split() -> None:
     assert sum(len(i.channels.thinking.split()) >= 120 for i in with_thinking if i.channels.thinking) >= 0.9 * len(with_thinking)
     categories = Counter(i.category for i in HELDOUT)
     assert len(categories) == 14 and min(categories.values()) >= 12, categories
-    assert not {i.question for i in DEV + BURNED} & {i.question for i in HELDOUT}  # no question in both parts
+    assert not {i.question for i in DEV + BURNED + DEV3} & {i.question for i in HELDOUT}  # no question in both parts
 
 
 def test_labels_are_consistent() -> None:
@@ -80,7 +81,7 @@ def _cell(value: float) -> str:
 def overall_table() -> str:
     lines = ["| part | rule | n | accuracy | sensitivity | specificity | Cohen's κ | Gwet's AC1 | κ of the mention verdict |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for part, items in (("dev", DEV), ("dev2 (burned held-out)", BURNED), ("heldout", HELDOUT)):
+    for part, items in (("dev", DEV), ("dev2 (burned held-out)", BURNED), ("dev3", DEV3), ("heldout", HELDOUT)):
         for rule in KEYWORD_RULES:
             c, m = confusion(rule, items), confusion(rule, items, "mentions")
             lines.append(f"| {part} | `{rule}` | {c.n} | {c.agreement:.3f} | {_cell(c.sensitivity)} | "
@@ -134,7 +135,7 @@ def test_the_generic_rule_is_a_poor_screen() -> None:
 
 def test_the_shipped_files_are_where_the_loader_looks() -> None:
     assert sorted(p.name for p in SHIPPED_DIR.glob("*.yaml")) == ["verbalisation_dev.yaml", "verbalisation_dev2.yaml",
-                                                                  "verbalisation_heldout.yaml"]
+                                                                  "verbalisation_dev3.yaml", "verbalisation_heldout.yaml"]
 
 
 if __name__ == "__main__":

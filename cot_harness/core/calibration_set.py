@@ -3,9 +3,11 @@
 Each item is a response to a hinted question, in the styles of current reasoning models
 (thinking kept apart from the visible answer), labelled per channel with the three questions of
 ``Labels`` by the definitions in docs/metrics.md. The shipped set lives in
-``core/data/calibration/`` in three parts: ``dev`` (used while writing the keyword screen),
+``core/data/calibration/`` in four parts: ``dev`` (used while writing the keyword screen),
 ``dev2`` (written as a held-out part in another voice, measured once — held-out κ 0.69 — then
-used to improve the screen, so no longer held out) and ``heldout`` (written afterwards by another
+used to improve the screen, so no longer held out), ``dev3`` (development items for the error
+classes the screen was weak on — self-corrections, answer-only and oblique mentions, questions
+about the hint's own vocabulary — written while improving it) and ``heldout`` (written afterwards by another
 author, never read while writing the screen; its accuracy is the screen's honest number). A user's
 own file in the same format is given with ``-S calibration=<file>`` or ``-T calibration=<file>``.
 """
@@ -26,7 +28,7 @@ from cot_harness.core.verbalisation import CHANNELS, Channels
 from cot_harness.core.verbalisation_labels import Labels
 
 SHIPPED_DIR = DATA_DIR / "calibration"
-SHIPPED_PARTS = ("dev", "dev2", "heldout")
+SHIPPED_PARTS = ("dev", "dev2", "dev3", "heldout")
 LABEL_KEYS = ("mentions", "relies", "dismisses")
 
 
