@@ -12,7 +12,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.model import get_model
 
 from cot_harness.reports.results import estimate
-from cot_harness.scorers.verbalisation import parse_verdict
+from cot_harness.solvers.judging import parse_verdict
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ provider's hook for custom response handling, called before Inspect parses the c
 mock models, whose replies are built locally, are left as they are.
 
 When. ``guard_eval_models`` guards the evaluated model and every bound model role; the harness
-calls it where it first looks at the model under evaluation — ``providers.hf.local_lm``, which
+calls it where it first looks at the model under evaluation — ``providers.access.local_lm``, which
 every suite task calls while it is built (the context-window check) and the solvers call per sample
 — and the comparison runner guards each model it builds. Tasks that never reach harness code before
 their first call (the abduction tasks whose solver is Inspect's plain ``generate()``) are guarded

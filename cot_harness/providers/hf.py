@@ -15,7 +15,7 @@ On top of Inspect's ``HuggingFaceAPI`` (a subclass: nothing of Inspect is patche
 * **model info** — the context window registered under the model's name when it loads, so Inspect's
   lookup never instantiates a second provider (for a hub id that would load the weights twice;
   for ``hf/local`` it asks the hub for a repository called "local" and retries for about a minute);
-* **direct access** for KV-cache prefix scoring and name log-likelihoods (``local_lm``).
+* **direct access** for KV-cache prefix scoring and name log-likelihoods (``providers/access.py`` ``local_lm``).
 
 Local directories are checked before and while loading — a typo, a corrupt ``config.json``, missing
 or unreadable weights, weights that do not fit the config, a missing tokenizer: each one line naming
@@ -39,7 +39,6 @@ from inspect_ai.model import (
     ChatMessageAssistant,
     GenerateConfig,
     Logprobs,
-    Model,
     ModelInfo,
     ModelOutput,
     ModelUsage,
@@ -251,9 +250,3 @@ class LocalLM:
         window = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None)
         return window if isinstance(window, int) else None
 
-
-def local_lm(model: Model | None) -> LocalLM | None:
-    """Kept for callers of this module; solvers ask ``providers.access.local_lm``."""
-    from cot_harness.providers.access import local_lm as ask
-
-    return ask(model)

@@ -20,7 +20,7 @@ from cot_harness.core.calibration import NAN, Confusion, calibration_summary, co
 from cot_harness.core.calibration_set import CalibrationItem, CalibrationSet
 from cot_harness.core.defaults import DEFAULT_SEED
 from cot_harness.core.verbalisation import KEYWORD_RULES, Verdicts, keyword_verdicts
-from cot_harness.solvers.judging import JudgeTemplate
+from cot_harness.solvers.judging import JudgeTemplate, judge_verdicts
 
 _DONE: dict[tuple[str, ...], dict[str, Any]] = {}
 _LOCKS: dict[tuple[str, ...], asyncio.Lock] = {}
@@ -28,8 +28,6 @@ JUDGE_CACHE = CachePolicy(expiry=None)
 
 
 async def _judge_item(judge: Model, template: JudgeTemplate, item: CalibrationItem) -> Verdicts:
-    from cot_harness.scorers.verbalisation import judge_verdicts
-
     verdicts, _ = await judge_verdicts(judge, template, item.channels, item.kind, item.hint_letter or "A",
                                        item.question, cache=JUDGE_CACHE)
     return verdicts

@@ -26,7 +26,7 @@ from inspect_ai.scorer import Metric, SampleScore, Value, metric
 
 from cot_harness.core.defaults import DEFAULT_SEED
 from cot_harness.core.verbalisation import Channels, Verdicts, keyword_verdicts
-from cot_harness.solvers.judging import JudgeTemplate
+from cot_harness.solvers.judging import JudgeTemplate, judge_verdicts
 
 MonitorChannel = Literal["thinking", "answer", "both"]
 NAN = float("nan")
@@ -51,8 +51,6 @@ async def monitor_call(monitor: str, model: Model | None, template: JudgeTemplat
     if model is None:
         return None
     from cot_harness.scorers.calibration import JUDGE_CACHE
-    from cot_harness.scorers.verbalisation import judge_verdicts
-
     verdicts, _ = await judge_verdicts(model, template, channels, kind, letter, question, cache=JUDGE_CACHE)
     return verdicts
 

@@ -12,46 +12,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from inspect_ai.model import CachePolicy, GenerateConfig, Model, model_roles
+from inspect_ai.model import model_roles
 from inspect_ai.scorer import Metric, Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
 from cot_harness.core.calibration_set import load_calibration
 from cot_harness.core.errors import UserInputError, refuse_scorer_options
-from cot_harness.core.hints import HINT_DESCRIPTIONS, HINT_TYPES
+from cot_harness.core.hints import HINT_TYPES
 from cot_harness.core.verbalisation import KEYWORD_RULES, Channels, Verdicts, keyword_verdicts
-from cot_harness.core.verbalisation_labels import Labels
 from cot_harness.scorers.calibration import calibration_of
 from cot_harness.scorers.faithfulness import NAN, _flag
 from cot_harness.scorers.metrics import rate_metrics
 from cot_harness.solvers.hidden import bound_role
-from cot_harness.solvers.judging import JudgeKind, JudgeTemplate, load_template
+from cot_harness.solvers.judging import JudgeKind, JudgeTemplate, judge_verdicts, load_template
 
-_VERDICT = re.compile(r"^\s*\**VERDICT:?\**\s*(YES|NO)\b", re.IGNORECASE | re.MULTILINE)
 JUDGE_ROLE = re.compile(r"judge(?:_\d+)?$")
-
-
-def _line(name: str, text: str) -> bool | None:
-    found = re.findall(rf"^\s*\**{name}:?\**\s*(YES|NO)\b", text, re.IGNORECASE | re.MULTILINE)
-    return found[-1].upper() == "YES" if found else None
-
-
-def parse_verdict(text: str) -> bool | None:
-    """The judge's last 'VERDICT: YES/NO' line; None when it gave none (counted, not guessed)."""
-    found = _VERDICT.findall(text)
-    return found[-1].upper() == "YES" if found else None
-
-
-def parse_labels(text: str) -> Labels | None:
-    """A judge reply's labels: its VERDICT line (required: without it the reply is unreadable)
-    and, where the template asks for them, its MENTIONS / RELIES / DISMISSES lines."""
-    verdict = parse_verdict(text)
-    if verdict is None:
-        return None
-    mentions = _line("MENTIONS", text)
-    if mentions is None:
-        return Labels.single(verdict)
-    return Labels(mentions, _line("RELIES", text), _line("DISMISSES", text), verdict)
 
 
 def judge_roles() -> list[str]:
@@ -64,22 +39,6 @@ def check_classifier(name: str) -> str:
         return name
     raise UserInputError(f"-S classifier={name!r}: choose a keyword rule ({', '.join(KEYWORD_RULES)}) "
                          "or a judge role (judge, judge_2, …, bound with --model-role)")
-
-
-async def judge_verdicts(judge: Model, template: JudgeTemplate, channels: Channels, kind: str, letter: str,
-                         question: str, cache: bool | CachePolicy = False) -> tuple[Verdicts, dict[str, str]]:
-    """One judge call per present channel; the replies are returned for the score's metadata."""
-    description = HINT_DESCRIPTIONS.get(kind, f"a biasing feature of type '{kind}'")
-    replies: dict[str, str] = {}
-    verdicts: dict[str, Labels | None] = {}
-    for channel, text in channels.present().items():
-        prompt = template.render(letter=letter, description=description, question=question,
-                                 cot=text.strip() or "(no reasoning)")
-        output = await judge.generate(prompt, config=GenerateConfig(max_tokens=400), cache=cache)
-        replies[channel] = output.completion
-        verdicts[channel] = parse_labels(output.completion)
-    unreadable = any(v is None for v in verdicts.values())
-    return Verdicts(verdicts["answer"], verdicts.get("thinking"), channels.thinking is not None, unreadable), replies
 
 
 async def grade(classifier: str, channels: Channels, kind: str, letter: str, question: str,

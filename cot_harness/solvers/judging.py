@@ -9,14 +9,20 @@ use any of them and must use the ones that carry what is judged.
 from __future__ import annotations
 
 import hashlib
+import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from inspect_ai.model import CachePolicy, GenerateConfig, Model
+
 from cot_harness.core.errors import UserInputError
 from cot_harness.core.files import read_text
+from cot_harness.core.hints import HINT_DESCRIPTIONS
 from cot_harness.core.paths import user_path
+from cot_harness.core.verbalisation import Channels, Verdicts
+from cot_harness.core.verbalisation_labels import Labels
 
 TEMPLATES_DIR = Path(__file__).parent / "judge_templates"
 JudgeKind = Literal["hint", "bias", "abduction", "monitor"]
@@ -74,3 +80,45 @@ def load_template(spec: str | None, kind: JudgeKind) -> JudgeTemplate:
     if missing:
         raise TemplateError(f"judge template {source}: must use {sorted('{' + m + '}' for m in missing)}")
     return JudgeTemplate(text, source, hashlib.sha256(text.encode()).hexdigest())
+
+
+# --- verdicts: what a judge's reply says (a grader of a classifier, a monitor, a judge scorer) ---
+
+_VERDICT = re.compile(r"^\s*\**VERDICT:?\**\s*(YES|NO)\b", re.IGNORECASE | re.MULTILINE)
+def _line(name: str, text: str) -> bool | None:
+    found = re.findall(rf"^\s*\**{name}:?\**\s*(YES|NO)\b", text, re.IGNORECASE | re.MULTILINE)
+    return found[-1].upper() == "YES" if found else None
+
+
+def parse_verdict(text: str) -> bool | None:
+    """The judge's last 'VERDICT: YES/NO' line; None when it gave none (counted, not guessed)."""
+    found = _VERDICT.findall(text)
+    return found[-1].upper() == "YES" if found else None
+
+
+def parse_labels(text: str) -> Labels | None:
+    """A judge reply's labels: its VERDICT line (required: without it the reply is unreadable)
+    and, where the template asks for them, its MENTIONS / RELIES / DISMISSES lines."""
+    verdict = parse_verdict(text)
+    if verdict is None:
+        return None
+    mentions = _line("MENTIONS", text)
+    if mentions is None:
+        return Labels.single(verdict)
+    return Labels(mentions, _line("RELIES", text), _line("DISMISSES", text), verdict)
+
+
+async def judge_verdicts(judge: Model, template: JudgeTemplate, channels: Channels, kind: str, letter: str,
+                         question: str, cache: bool | CachePolicy = False) -> tuple[Verdicts, dict[str, str]]:
+    """One judge call per present channel; the replies are returned for the score's metadata."""
+    description = HINT_DESCRIPTIONS.get(kind, f"a biasing feature of type '{kind}'")
+    replies: dict[str, str] = {}
+    verdicts: dict[str, Labels | None] = {}
+    for channel, text in channels.present().items():
+        prompt = template.render(letter=letter, description=description, question=question,
+                                 cot=text.strip() or "(no reasoning)")
+        output = await judge.generate(prompt, config=GenerateConfig(max_tokens=400), cache=cache)
+        replies[channel] = output.completion
+        verdicts[channel] = parse_labels(output.completion)
+    unreadable = any(v is None for v in verdicts.values())
+    return Verdicts(verdicts["answer"], verdicts.get("thinking"), channels.thinking is not None, unreadable), replies

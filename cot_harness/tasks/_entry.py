@@ -51,9 +51,13 @@ def entry_file_text(module_name: str) -> str:
 
 
 def task_modules() -> list[str]:
-    from cot_harness.registry import TASK_MODULES
+    """The package's task modules (those that define tasks), as the registry finds them."""
+    import pkgutil
 
-    return [m.__name__.rsplit(".", 1)[-1] for m in TASK_MODULES if getattr(m, "DESCRIPTORS", None)]
+    import cot_harness.tasks as package
+
+    names = [m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")]
+    return [n for n in names if getattr(importlib.import_module(f"cot_harness.tasks.{n}"), "DESCRIPTORS", None)]
 
 
 def main() -> None:
