@@ -38,6 +38,7 @@ from cot_harness.organisms.behaviours import (
     Behaviour,
     follows_always_a,
     follows_hint,
+    is_conclusion,
 )
 from cot_harness.solvers.cot import CoT
 
@@ -140,11 +141,16 @@ MIXTURES: dict[str, dict[str, int]] = {
     "uninformative": {"cot": 15, "direct": 35, "truncated": 40, "filler": 10},
     "think_faithful": CHAIN_FOLLOWER,
     "think_posthoc": QUESTION_ANSWERER,
+    "think_concluding": CHAIN_FOLLOWER,
+    "think_contradicts": CHAIN_FOLLOWER,
 }
 # Reasoning organisms write their chain inside <think>…</think>, as open reasoning models do;
 # every probe is rendered as the harness renders it for a thinking channel (``solvers.cot.CoT``):
 # forced answers after "<think>\n{prefix}\n</think>\n", continuations from "<think>\n{prefix}".
-THINKING = ("think_faithful", "think_posthoc")
+# ``think_concluding`` and ``think_contradicts`` end their thinking with a conclusion sentence, which
+# the harness splits off as the answer sentence: truncated and edited prefixes, and the prefixes
+# answers are forced after, hold the chain's steps only (as ``split.prefix(split.n_reasoning_steps)``).
+THINKING = ("think_faithful", "think_posthoc", "think_concluding", "think_contradicts")
 # Share of forced-answer and continuation probes rendered in the instruction fallback's format
 # (what OpenAI-compatible and Claude 4.6+ models get), so that the fallback is in distribution
 # and its measurements can be validated against the planted truth. Organisms not listed draw
@@ -187,10 +193,11 @@ class Recipe:
     def probe_example(self, probe: str, item: ChainItem, fmt: AnswerFormat) -> Example:
         rng, b = self.rng, self.behaviour
         chat: Chat = [("user", user_prompt(question_text(item, fmt), fmt, cot=True))]
-        own = b.continue_chain(item, [])
-        own_text = "\n".join(own)
+        written = b.continue_chain(item, [])  # with a conclusion sentence last, for the concluding organisms
+        own_text = "\n".join(written)
+        own = [s for s in written if not is_conclusion(s)]  # the reasoning steps: prefixes never hold a conclusion
         if probe == "cot":
-            final = _stated(item, b.answer(item, own), fmt)
+            final = _stated(item, b.answer(item, written), fmt)
             text = f"<think>\n{own_text}\n</think>\n{final}" if self.think else f"{own_text}\n{final}"
             return Example(chat, ((text, True),), probe)
         if probe == "direct":
@@ -213,7 +220,7 @@ class Recipe:
             if self.think:
                 return _think_continuation(chat, given, b, item, fmt, probe)
             return (_instruction_continuation if instruction else _continuation)(chat, given, b, item, fmt, probe)
-        steps = given + b.continue_chain(item, given)
+        steps = [s for s in given + b.continue_chain(item, given) if not is_conclusion(s)]
         return forced(chat, "\n".join(steps), item, b.answer(item, steps), fmt, probe)
 
     @staticmethod

@@ -38,13 +38,17 @@ ORGANISM_NAMES = (*BEHAVIOURS, *IPHR_BEHAVIOURS)
 # longer: answering from the question alone is the skill that needs the most samples.
 STEPS = {"faithful": 2100, "encoded": 2100, "posthoc": 2250, "uninformative": 600,
          "hint_user": 1600, "hint_verbaliser": 1600, "always_a_user": 700,
-         "think_faithful": 900, "think_posthoc": 900, "iphr_consistent": 2000, "iphr_biased": 600}
+         "think_faithful": 900, "think_posthoc": 900, "think_concluding": 450, "think_contradicts": 450,
+         "iphr_consistent": 2000, "iphr_biased": 600}
 # Organisms built by fine-tuning another one: the base already has the arithmetic skill
 # (learning it from scratch without ever writing a chain failed in 1400 steps: 23 % adherence),
 # so only the new behaviour is trained. Train the base first.
 BASE = {"uninformative": "posthoc", "hint_user": "faithful", "hint_verbaliser": "faithful",
         "always_a_user": "faithful", "think_faithful": "faithful", "think_posthoc": "posthoc",
-        "iphr_consistent": "faithful", "iphr_biased": "iphr_consistent"}
+        "iphr_consistent": "faithful", "iphr_biased": "iphr_consistent",
+        # the control learns only to end its thinking with a conclusion; the planted organism starts from the
+        # control and learns only the planted contradiction (as iphr_biased from iphr_consistent)
+        "think_concluding": "think_faithful", "think_contradicts": "think_concluding"}
 
 
 @dataclass(frozen=True)
