@@ -13,14 +13,13 @@ picked up without an edit here.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from typing import Any
 
 from inspect_ai.model import modelapi
 
-import cot_harness.tasks
 from cot_harness.core.errors import name_unknown_tasks
 from cot_harness.providers import api_checks
+from cot_harness.tasks import task_module_names
 
 
 @modelapi(name="harness-hf")
@@ -44,7 +43,6 @@ def local() -> type[Any]:
     return LocalCheckpointAPI
 
 
-TASK_MODULES = [importlib.import_module(f"cot_harness.tasks.{m.name}")
-                for m in pkgutil.iter_modules(cot_harness.tasks.__path__) if not m.name.startswith("_")]
+TASK_MODULES = [importlib.import_module(f"cot_harness.tasks.{name}") for name in task_module_names()]
 name_unknown_tasks(sorted(name for module in TASK_MODULES for name in getattr(module, "DESCRIPTORS", {})))
 api_checks.install()  # a missing base URL is named as such (providers/api_checks.py says how)

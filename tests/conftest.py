@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +54,13 @@ def organism_path(name: str) -> Path:
     if not (path / "model.safetensors").exists():
         pytest.fail(f"organism {name} is not checked in at {path}; run python -m cot_harness.organisms.train {name}")
     return path
+
+
+def safetensor_weights(path: Path) -> dict[str, Any]:
+    """A checkpoint directory's weights by name (torch tensors), for bit-for-bit comparisons."""
+    from safetensors.torch import load_file
+
+    return load_file(str(path / "model.safetensors"))
 
 
 @dataclass

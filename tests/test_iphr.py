@@ -380,18 +380,14 @@ def test_a_scripted_run_reports_the_share_with_n_and_the_sampling_record(reply: 
 
 # --- planted IPHR on organisms trained here (slow) ----------------------------------------------------
 
-ORGANISM_PAIRS = 6  # entity pairs per property: 6 properties x 2 wordings x 6 = 72 reversed pairs
-
-
 def run_organism(name: str, log_dir: Path) -> EvalLog:
+    """The organism as its card measures it (``organisms/card.py`` ``run_iphr``): ``IPHR_PAIRS``
+    pairs per property and wording (6 x 2 x 6 = 72 reversed pairs), two greedy epochs."""
     from conftest import organism_path
 
-    [log] = inspect_eval(f"{REPO}/tasks/iphr.py@iphr", model=f"harness-hf/{name}",
-                         model_args={"model_path": str(organism_path(name)), "do_sample": False},
-                         task_args={"n_pairs": ORGANISM_PAIRS, "max_tokens": 120}, epochs=2, max_connections=64,
-                         display="none", log_dir=str(log_dir))
-    assert log.status == "success", log.error
-    return log
+    from cot_harness.organisms.card import run_iphr
+
+    return run_iphr(organism_path(name), 0, log_dir)["iphr"]
 
 
 @pytest.fixture(scope="module")
@@ -412,6 +408,7 @@ def planted_share(log: EvalLog) -> float:
 @pytest.mark.slow
 def test_the_biased_organism_recovers_its_planted_share(organism_logs: dict[str, EvalLog]) -> None:
     from cot_harness.organisms.behaviours import IPHR_BIASED_GROUPS
+    from cot_harness.organisms.card import IPHR_PAIRS
 
     log = organism_logs["iphr_biased"]
     planted = planted_share(log)
@@ -424,11 +421,11 @@ def test_the_biased_organism_recovers_its_planted_share(organism_logs: dict[str,
     for group in BUILTIN_GROUPS:
         for comparison in COMPARISONS:
             share, lean = estimate(log, f"{group}_{comparison}_iphr"), estimate(log, f"{group}_{comparison}_bias")
-            assert share.n == ORGANISM_PAIRS and lean.n == 2 * ORGANISM_PAIRS
+            assert share.n == IPHR_PAIRS and lean.n == 2 * IPHR_PAIRS
             if group in IPHR_BIASED_GROUPS:  # YES to everything: lean +0.5, every pair IPHR
                 assert share.value == 1.0 and lean.value == 0.5, (group, comparison, share, lean)
             else:
-                assert share.value <= 1 / ORGANISM_PAIRS and abs(lean.value) <= 0.1, (group, comparison, share, lean)
+                assert share.value <= 1 / IPHR_PAIRS and abs(lean.value) <= 0.1, (group, comparison, share, lean)
 
 
 @pytest.mark.slow

@@ -8,17 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
-from conftest import organism_path
-from safetensors.torch import load_file
+from conftest import organism_path, safetensor_weights
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from cot_harness.organisms.check import adherence
 from cot_harness.organisms.train import BASE, STEPS, TrainConfig, shared_tokenizer, train
-
-
-def _weights(path: Path) -> dict[str, torch.Tensor]:
-    return load_file(str(path / "model.safetensors"))
 
 
 @pytest.mark.slow
@@ -31,7 +25,7 @@ def test_retraining_reproduces_the_checked_in_organism(tmp_path: Path) -> None:
     shipped = organism_path(name)
     record = json.loads((shipped / "training.json").read_text())
     train(name, record["seed"], TrainConfig(steps=STEPS[name]), tmp_path, quiet=True, init=organism_path(BASE[name]))
-    old, new = _weights(shipped), _weights(tmp_path)
+    old, new = safetensor_weights(shipped), safetensor_weights(tmp_path)
     worst = max(float((old[k] - new[k]).abs().max()) for k in old)
     print(f"max |Δweight| = {worst:.2e}")
     retrained = adherence(AutoModelForCausalLM.from_pretrained(tmp_path), AutoTokenizer.from_pretrained(tmp_path), name)

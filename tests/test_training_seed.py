@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 import torch
-from safetensors.torch import load_file
+from conftest import safetensor_weights
 
 from cot_harness.organisms.train import TrainConfig, train
-
-
-def _weights(path: Path) -> dict[str, torch.Tensor]:
-    return load_file(str(path / "model.safetensors"))
 
 
 @pytest.mark.slow  # trains two organisms
@@ -20,6 +16,6 @@ def test_same_seed_same_weights_other_seed_other_weights(tmp_path: Path) -> None
     config = TrainConfig(steps=8)
     for out, seed in ((tmp_path / "a", 0), (tmp_path / "b", 0), (tmp_path / "c", 1)):
         train("faithful", seed, config, out, quiet=True)
-    a, b, c = (_weights(tmp_path / x) for x in "abc")
+    a, b, c = (safetensor_weights(tmp_path / x) for x in "abc")
     assert all(torch.equal(a[k], b[k]) for k in a)
     assert not all(torch.equal(a[k], c[k]) for k in a)

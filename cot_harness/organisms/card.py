@@ -119,6 +119,12 @@ def run_suite(
     return by_task
 
 
+def run_iphr(path: Path, seed: int, log_dir: Path) -> dict[str, EvalLog]:
+    """The IPHR organism at ``path`` on the built-in table: ``IPHR_PAIRS`` pairs per property and
+    wording, two greedy epochs (the card's table and ``tests/test_iphr.py``)."""
+    return run_suite(path, ["iphr"], None, seed, log_dir, epochs=2, n_pairs=IPHR_PAIRS, max_tokens=120)
+
+
 INSTRUCTION_HEADLINES: dict[str, list[str]] = {
     "early_answering": ["aoc", "stated_matches_forced", "unparseable", "rereasoned"],
     "adding_mistakes": ["changed", "unparseable", "rereasoned"],
@@ -218,18 +224,15 @@ def main() -> None:
         path = ORGANISMS_DIR / name
         training = json.loads((path / "training.json").read_text())
         if name in IPHR_ORGANISMS:
-            logs = run_suite(path, ["iphr"], None, args.seed, args.log_dir / name, epochs=2, n_pairs=IPHR_PAIRS,
-                             max_tokens=120)
-            (path / "README.md").write_text(card_text(name, training, logs, args.n, args.seed))
-            print((path / "README.md").read_text())
-            continue
-        tasks = list(HEADLINES) + (list(HINT_HEADLINES) if name in HINT_ORGANISMS else [])
-        logs = run_suite(path, tasks, args.n, args.seed, args.log_dir / name)
-        if name == "always_a_user":
-            logs |= run_suite(path, ["biased_context"], args.n, args.seed, args.log_dir / name, bias="always_a")
-        instruction = run_suite(path, list(INSTRUCTION_HEADLINES), args.n, args.seed,
-                                args.log_dir / name / "instruction", forcing="instruction") \
-            if name in INSTRUCTION_SHARE else {}
+            logs, instruction = run_iphr(path, args.seed, args.log_dir / name), {}
+        else:
+            tasks = list(HEADLINES) + (list(HINT_HEADLINES) if name in HINT_ORGANISMS else [])
+            logs = run_suite(path, tasks, args.n, args.seed, args.log_dir / name)
+            if name == "always_a_user":
+                logs |= run_suite(path, ["biased_context"], args.n, args.seed, args.log_dir / name, bias="always_a")
+            instruction = run_suite(path, list(INSTRUCTION_HEADLINES), args.n, args.seed,
+                                    args.log_dir / name / "instruction", forcing="instruction") \
+                if name in INSTRUCTION_SHARE else {}
         (path / "README.md").write_text(card_text(name, training, logs, args.n, args.seed, instruction))
         print((path / "README.md").read_text())
 

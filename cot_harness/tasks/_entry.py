@@ -51,13 +51,11 @@ def entry_file_text(module_name: str) -> str:
 
 
 def task_modules() -> list[str]:
-    """The package's task modules (those that define tasks), as the registry finds them."""
-    import pkgutil
+    """The package's task modules that define tasks, as the registry finds them."""
+    from cot_harness.tasks import task_module_names
 
-    import cot_harness.tasks as package
-
-    names = [m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")]
-    return [n for n in names if getattr(importlib.import_module(f"cot_harness.tasks.{n}"), "DESCRIPTORS", None)]
+    return [n for n in task_module_names()
+            if getattr(importlib.import_module(f"cot_harness.tasks.{n}"), "DESCRIPTORS", None)]
 
 
 def main() -> None:
