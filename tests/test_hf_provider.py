@@ -66,22 +66,27 @@ def test_only_greedy_requests_take_the_fast_queue() -> None:
 
 @pytest.mark.slow  # 132 sampled generations
 def test_sampled_runs_repeat_with_the_same_seed(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Sampled requests keep Inspect's batching, so two runs seeded alike draw the same answers.
-    66 requests, more than one batch of 32: on the fast queue where batches split, and so which
-    request gets which draws, depends on timing (this test failed when sampled requests took it)."""
+    """A seeded sampled request draws from its own seed (run seed, sample, epoch, prompt), so two
+    runs seeded alike draw the same answers even when their requests are batched differently:
+    here the second run allows 4 concurrent requests instead of 32. (Seeding the generator once
+    and batching failed this: a request's draws moved with its batch, and batches with timing.)"""
     from cot_harness.chatbots.manifest import go_offline
 
     go_offline()
     completions = []
-    for run in range(2):
+    for run, connections in enumerate((32, 4)):
         model = get_model("harness-hf/local", model_path=str(organism_path("chatbase")), memoize=False,
-                          config=GenerateConfig(seed=7, temperature=1.0))
+                          config=GenerateConfig(seed=7, temperature=1.0, max_connections=connections))
         [log] = inspect_eval(str(REPO / "tasks" / "abduction.py@self_identification"), model=model, limit=22,
                              epochs=3, display="none", log_dir=str(tmp_path / str(run)))
         assert log.status == "success"
         completions.append(sorted((str(s.id), s.epoch, s.output.completion) for s in log.samples or []))
     assert len(completions[0]) == 66 and completions[0] == completions[1]
     assert len({c for _, _, c in completions[0]}) > 1  # it did sample
+    by_sample: dict[str, set[str]] = {}
+    for sample_id, _, completion in completions[0]:
+        by_sample.setdefault(sample_id, set()).add(completion)
+    assert any(len(drawn) > 1 for drawn in by_sample.values())  # a sample's epochs draw apart
 
 
 def test_concurrent_requests_share_a_batch_and_a_cancelled_one_does_not_fail_it() -> None:

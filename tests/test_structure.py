@@ -88,6 +88,7 @@ def test_the_private_inspect_contract_holds() -> None:
         assert callable(getattr(private.HuggingFaceAPI, name, None)), name
     assert issubclass(private.PrerequisiteError, Exception) and callable(private.active_model)
     assert private.registered_model_info("no/such-model-registered") is None
+    assert private.sample_active() is None  # outside a sample; inside, .sample.id and .epoch seed requests
 
 
 def _registered_tasks() -> dict[str, Any]:

@@ -176,7 +176,7 @@ class HarnessHFAPI(HuggingFaceAPI):
                                     clean_up_tokenization_spaces=False)
         response = await hf_batching.batched_generate(inspect_hf.GenerateInput(
             input=chat, device=self.model.device, tokenizer=tokenizer, generator=generator, decoder=decoder,
-            batch_size=config.max_connections or self.max_connections()))
+            batch_size=config.max_connections or self.max_connections()), seed=config.seed)
         final_logprobs = None
         if config.logprobs is not None:
             final_logprobs = inspect_hf.extract_logprobs(response=response, top=config.top_logprobs,

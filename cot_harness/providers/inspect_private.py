@@ -18,6 +18,10 @@ from inspect_ai._util.error import PrerequisiteError
 # unknown provider (``organsim/…``) before anything is built; ``get_model`` matches this way too.
 from inspect_ai._util.registry import registry_find, registry_info, registry_unqualified_name
 
+# The sample (id, epoch) a model call belongs to: seeds a sampled local request by what it
+# answers, not by when it arrives (providers/hf_batching.py).
+from inspect_ai.log._samples import sample_active
+
 # The model of the eval being set up (tasks check parameters against it before any call).
 from inspect_ai.model._model import active_model
 
@@ -56,4 +60,4 @@ HF_BATCH_FUNCTIONS = ("_drain_batches", "_generate_batch", "_QueueItem", "_batch
 HF_GENERATE_SHA256 = "2f5ed6c5f4b521a1704f9415cb49e1676337b0756428908d65efc272e51bb370"
 
 __all__ = ["HF_BATCH_FUNCTIONS", "HF_GENERATE_SHA256", "TESTED_INSPECT", "HuggingFaceAPI", "PrerequisiteError",
-           "active_model", "inspect_hf", "model_api_names", "registered_model_info"]
+           "active_model", "inspect_hf", "model_api_names", "registered_model_info", "sample_active"]
