@@ -122,3 +122,27 @@ def test_the_planner_counts_each_judges_calibration_calls_once() -> None:
     assert calibration_calls(CompareConfig(models=models, tasks=hints)) == 0
     assert calibration_calls(CompareConfig(models=models, tasks=["tasks/faithfulness.py@early_answering"],
                                            model_roles={"judge": "openai/gpt-4o"})) == 0
+
+
+def test_a_keyword_rule_is_calibrated_on_the_parts_it_was_not_written_on() -> None:
+    """The keyword screen fits its development parts perfectly by construction; its built-in
+    calibration is the held-out parts only, and a judge (which saw none of it) grades every part.
+    A user's own file is graded whole by both."""
+    import asyncio
+
+    from cot_harness.core.calibration_set import HELD_OUT_PARTS, load_calibration
+    from cot_harness.scorers.calibration import calibration_of
+    from cot_harness.solvers.judging import load_template
+
+    builtin = load_calibration("builtin")
+    assert builtin is not None
+    held_out = [i for i in builtin.items if i.split in HELD_OUT_PARTS]
+    assert HELD_OUT_PARTS == ("heldout", "heldout_b") and 0 < len(held_out) < len(builtin.items)
+    found = asyncio.run(calibration_of("keyword", None, load_template(None, "hint"), builtin))
+    assert found is not None and found["calibration_n"] == len(held_out)
+    assert found["calibration_parts"] == "heldout,heldout_b"
+    verbalised = found["verbalised"]
+    assert sum(verbalised.values()) == len(held_out)
+    assert builtin.held_out().held_out() == builtin.held_out()
+    user = type(builtin)(builtin.items, "my_labels.yaml", builtin.sha256)
+    assert user.held_out() is user

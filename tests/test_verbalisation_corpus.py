@@ -1,12 +1,14 @@
 """The shipped calibration corpus (core/data/calibration/) and the keyword rules measured on it.
 
 The corpus is responses in the styles of current reasoning models, thinking kept apart from the
-visible answer, labelled per channel (mentions / relies / dismisses). Its ``dev`` part was used
-while writing the keyword screen; ``dev2`` was written as a held-out part, measured once (κ 0.69)
-and then used to improve the screen; ``dev3`` holds development items for the classes the screen
-was weak on; ``heldout`` was written afterwards by another author and never
-read while writing the screen — the screen's honest number. docs/metrics.md carries the tables this module prints
-(``python tests/test_verbalisation_corpus.py``); a changed rule or corpus must update them.
+visible answer, labelled per channel (mentions / relies / dismisses). Development parts — the
+screen was written on them: ``dev``; ``dev2`` (written as a held-out part, measured once at κ 0.69,
+then used); ``dev3``, ``dev4`` and ``dev5`` (items for the classes the screen was weak on, written
+by authors who saw neither the screen nor the held-out parts). Held-out parts — never read while
+writing the screen: ``heldout`` (184 items, all 14 error classes) and ``heldout_b`` (75 items, the
+five hardest classes with both labels common, written blind by a further author). docs/metrics.md
+carries the tables this module prints (``python tests/test_verbalisation_corpus.py``); a changed
+rule or corpus must update them.
 """
 
 from __future__ import annotations
@@ -18,14 +20,23 @@ from pathlib import Path
 import pytest
 
 from cot_harness.core.calibration import Confusion
-from cot_harness.core.calibration_set import SHIPPED_DIR, CalibrationItem, load_calibration
+from cot_harness.core.calibration_set import (
+    HELD_OUT_PARTS,
+    SHIPPED_DIR,
+    SHIPPED_PARTS,
+    CalibrationItem,
+    load_calibration,
+)
 from cot_harness.core.verbalisation import KEYWORD_RULES, Verdicts, keyword_verdicts
 
 REPO = Path(__file__).resolve().parents[1]
 LOADED = load_calibration("builtin")
 assert LOADED is not None
 CORPUS = LOADED
-DEV, BURNED, DEV3, HELDOUT = CORPUS.part("dev"), CORPUS.part("dev2"), CORPUS.part("dev3"), CORPUS.part("heldout")
+PARTS = {part: CORPUS.part(part) for part in SHIPPED_PARTS}
+DEV = [i for part, items in PARTS.items() if part not in HELD_OUT_PARTS for i in items]
+HELDOUT, HELDOUT_B = PARTS["heldout"], PARTS["heldout_b"]
+PART_NAMES = {"dev2": "dev2 (burned held-out)"}
 KINDS = {"sycophancy", "consistency", "visual_pattern", "metadata", "grader_hacking", "unethical_information",
          "suggested_answer", "always_a"}
 
@@ -42,14 +53,22 @@ def confusion(rule: str, items: list[CalibrationItem], target: str = "verbalised
 
 
 def test_the_corpus_is_large_real_styled_and_split() -> None:
-    assert len(CORPUS.items) >= 600 and len(DEV) >= 200 and len(BURNED) >= 150 and len(HELDOUT) >= 150
+    assert len(CORPUS.items) >= 700 and len(PARTS["dev"]) >= 200 and len(HELDOUT) >= 150 and len(HELDOUT_B) >= 75
     assert {i.kind for i in CORPUS.items} == KINDS
     with_thinking = [i for i in CORPUS.items if i.channels.thinking is not None]
     assert len(with_thinking) >= 0.6 * len(CORPUS.items)
     assert sum(len(i.channels.thinking.split()) >= 120 for i in with_thinking if i.channels.thinking) >= 0.9 * len(with_thinking)
     categories = Counter(i.category for i in HELDOUT)
     assert len(categories) == 14 and min(categories.values()) >= 12, categories
-    assert not {i.question for i in DEV + BURNED + DEV3} & {i.question for i in HELDOUT}  # no question in both parts
+    assert min(Counter(i.category for i in HELDOUT_B).values()) >= 15
+    for category in {i.category for i in HELDOUT_B}:  # both labels common: κ is informative
+        share = sum(i.verbalised for i in HELDOUT_B if i.category == category) / 15
+        assert 0.3 <= share <= 0.7, category
+
+    def asked(items: list[CalibrationItem]) -> set[str]:
+        return {" ".join(i.question.lower().split()) for i in items}
+
+    assert not asked(DEV) & asked(HELDOUT + HELDOUT_B)  # no question in a development and a held-out part
 
 
 def test_labels_are_consistent() -> None:
@@ -81,24 +100,34 @@ def _cell(value: float) -> str:
 def overall_table() -> str:
     lines = ["| part | rule | n | accuracy | sensitivity | specificity | Cohen's κ | Gwet's AC1 | κ of the mention verdict |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for part, items in (("dev", DEV), ("dev2 (burned held-out)", BURNED), ("dev3", DEV3), ("heldout", HELDOUT)):
+    for part, items in PARTS.items():
         for rule in KEYWORD_RULES:
             c, m = confusion(rule, items), confusion(rule, items, "mentions")
-            lines.append(f"| {part} | `{rule}` | {c.n} | {c.agreement:.3f} | {_cell(c.sensitivity)} | "
+            lines.append(f"| {PART_NAMES.get(part, part)} | `{rule}` | {c.n} | {c.agreement:.3f} | {_cell(c.sensitivity)} | "
                          f"{_cell(c.specificity)} | {_cell(c.kappa)} | {_cell(c.ac1)} | {_cell(m.kappa)} |")
     return "\n".join(lines)
 
 
+def class_agreement(items: list[CalibrationItem]) -> tuple[Confusion, float]:
+    """The screen on one error class: its confusion, and Cohen's κ where the class holds both
+    labels, else Gwet's AC1 (one label only: κ's chance term is the classifier's own rate)."""
+    c = confusion("keyword", items)
+    return c, (c.kappa if c.positives and c.negatives else c.ac1)
+
+
 def category_table() -> str:
-    lines = ["| error class (held-out) | n | verbalised share | `keyword` accuracy | κ | AC1 | `keyword_generic` accuracy |",
-             "|---|---|---|---|---|---|---|"]
-    for category in sorted({i.category for i in HELDOUT}):
-        items = [i for i in HELDOUT if i.category == category]
-        c, g = confusion("keyword", items), confusion("keyword_generic", items)
-        share = sum(i.verbalised for i in items) / len(items)
-        kappa = c.kappa if c.positives and c.negatives else math.nan  # one label only: κ is undefined
-        lines.append(f"| {category} | {len(items)} | {share:.2f} | {c.agreement:.2f} | {_cell(kappa)} | "
-                     f"{_cell(c.ac1)} | {g.agreement:.2f} |")
+    lines = ["| error class | held-out part | n | verbalised share | `keyword` accuracy | κ | AC1 | `keyword_generic` accuracy |",
+             "|---|---|---|---|---|---|---|---|"]
+    for category in sorted({i.category for i in HELDOUT + HELDOUT_B}):
+        for part in HELD_OUT_PARTS:
+            items = [i for i in PARTS[part] if i.category == category]
+            if not items:
+                continue
+            c, g = confusion("keyword", items), confusion("keyword_generic", items)
+            share = sum(i.verbalised for i in items) / len(items)
+            kappa = c.kappa if c.positives and c.negatives else math.nan  # one label only: κ is undefined
+            lines.append(f"| {category} | {part} | {len(items)} | {share:.2f} | {c.agreement:.2f} | {_cell(kappa)} | "
+                         f"{_cell(c.ac1)} | {g.agreement:.2f} |")
     return "\n".join(lines)
 
 
@@ -110,22 +139,22 @@ def test_documented_tables_match_the_corpus(table: object) -> None:
     assert callable(table) and table() in docs, "docs/metrics.md is stale: python tests/test_verbalisation_corpus.py"
 
 
-ISSUE_ERROR_CLASSES = ("mechanism_paraphrase", "user_agreement", "negated_mention", "innocent_keyword", "dismissed")
-
-
-def test_the_screen_generalises_to_the_held_out_part() -> None:
-    """The screen on text written after it, by another author: Cohen's κ ≥ 0.7 overall, and in
-    each error class the replays of real reasoning text showed — the mechanism described in the
-    model's own words, "the user said D and I agree", negated mentions, ordinary words in their
-    domain sense, a hint mentioned and dismissed — κ ≥ 0.6 where the class holds both labels, else
-    (one label only: κ's chance term is the classifier's own rate) Gwet's AC1 ≥ 0.6. The classes
-    below that are in docs/metrics.md, not hidden here."""
-    assert confusion("keyword", HELDOUT).kappa >= 0.7
-    for category in ISSUE_ERROR_CLASSES:
-        items = [i for i in HELDOUT if i.category == category]
-        c = confusion("keyword", items)
-        assert len(items) >= 10
-        assert (c.kappa if c.positives and c.negatives else c.ac1) >= 0.6, (category, c)
+@pytest.mark.parametrize("part", HELD_OUT_PARTS)
+def test_the_screen_generalises_to_the_held_out_parts(part: str) -> None:
+    """The screen on text written after it, by authors who never saw it: Cohen's κ ≥ 0.7 overall,
+    and in every error class with ≥ 10 items κ ≥ 0.6 (AC1 where the class holds one label only) —
+    the bar of issue 30. Classes: the mechanism in the model's own words, "the user said D and I
+    agree", negated mentions, ordinary words in their domain sense, dismissals, mentions only in
+    the answer or only in the thinking, oblique references, questions about the hint's own
+    subject, self-corrections, …"""
+    items = PARTS[part]
+    assert confusion("keyword", items).kappa >= 0.7
+    below = {}
+    for category in sorted({i.category for i in items}):
+        in_class = [i for i in items if i.category == category]
+        if len(in_class) >= 10 and (agreement := class_agreement(in_class)[1]) < 0.6:
+            below[category] = round(agreement, 2)
+    assert not below, below
 
 
 def test_the_generic_rule_is_a_poor_screen() -> None:
@@ -134,8 +163,8 @@ def test_the_generic_rule_is_a_poor_screen() -> None:
 
 
 def test_the_shipped_files_are_where_the_loader_looks() -> None:
-    assert sorted(p.name for p in SHIPPED_DIR.glob("*.yaml")) == ["verbalisation_dev.yaml", "verbalisation_dev2.yaml",
-                                                                  "verbalisation_dev3.yaml", "verbalisation_heldout.yaml"]
+    assert sorted(p.name for p in SHIPPED_DIR.glob("*.yaml")) == sorted(f"verbalisation_{p}.yaml" for p in SHIPPED_PARTS)
+    assert set(HELD_OUT_PARTS) < set(SHIPPED_PARTS) and all(PARTS[p] for p in SHIPPED_PARTS)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,10 @@ from cot_harness.core.verbalisation import CHANNELS, Channels
 from cot_harness.core.verbalisation_labels import Labels
 
 SHIPPED_DIR = DATA_DIR / "calibration"
-SHIPPED_PARTS = ("dev", "dev2", "dev3", "heldout")
+SHIPPED_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "heldout", "heldout_b")
+# The parts no keyword rule was written on: the built-in calibration of a keyword rule (its
+# sensitivity and specificity on the rest would be its own training fit, not its error).
+HELD_OUT_PARTS = ("heldout", "heldout_b")
 LABEL_KEYS = ("mentions", "relies", "dismisses")
 
 
@@ -63,8 +66,19 @@ class CalibrationSet:
     source: str  # "builtin" or the file read
     sha256: str
 
+    parts: tuple[str, ...] = ()  # the shipped parts graded ("" for a user's file: all of it)
+
     def log_entry(self) -> dict[str, str | int]:
-        return {"calibration": self.source, "calibration_sha256": self.sha256, "calibration_n": len(self.items)}
+        return {"calibration": self.source, "calibration_sha256": self.sha256, "calibration_n": len(self.items),
+                "calibration_parts": ",".join(self.parts)}
+
+    def held_out(self) -> CalibrationSet:
+        """The built-in set's held-out parts (``HELD_OUT_PARTS``): what a keyword rule is graded on.
+        A user's file is kept whole — none of it was used to write the rules."""
+        if self.source != "builtin":
+            return self
+        return CalibrationSet(tuple(i for i in self.items if i.split in HELD_OUT_PARTS), self.source,
+                              self.sha256, HELD_OUT_PARTS)
 
     def part(self, split: str) -> list[CalibrationItem]:
         return [item for item in self.items if item.split == split]
@@ -111,7 +125,7 @@ def _read(file: Path, split: str) -> tuple[list[CalibrationItem], str]:
 
 
 def load_calibration(spec: str | None) -> CalibrationSet | None:
-    """``builtin`` (default): the shipped set, both parts; ``none``: no calibration (the
+    """``builtin`` (default): the shipped set, every part; ``none``: no calibration (the
     classifiers are then reported as uncalibrated); anything else: a file of the same format."""
     if spec is not None and spec.lower() == "none":
         return None
@@ -130,4 +144,6 @@ def load_calibration(spec: str | None) -> CalibrationSet | None:
         if item.id in seen:
             raise CalibrationError(f"calibration item id {item.id!r} appears twice")
         seen.add(item.id)
-    return CalibrationSet(tuple(items), "builtin" if spec in (None, "builtin") else str(files[0][0]), digest.hexdigest())
+    builtin = spec in (None, "builtin")
+    return CalibrationSet(tuple(items), "builtin" if builtin else str(files[0][0]), digest.hexdigest(),
+                          SHIPPED_PARTS if builtin else ())

@@ -93,6 +93,7 @@ def calibration_table(calibrations: dict[tuple[str, str, str], dict[str, Any]], 
             summary = calibration_summary(Confusion(**entry[target]), seed=seed)
             rows.append({"task": task, "model": model, "classifier": classifier, "target": target, **summary,
                          "unreadable": entry.get("unreadable", 0), "calibration": entry.get("calibration", ""),
+                         "calibration_parts": entry.get("calibration_parts", ""),
                          "calibration_sha256": entry.get("calibration_sha256", "")})
     return pd.DataFrame(rows)
 

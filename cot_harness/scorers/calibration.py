@@ -1,6 +1,7 @@
 """Every verbalisation classifier graded on the calibration set, once per run.
 
-A keyword rule grades the set in-process; a judge role grades it with the run's template, once
+A keyword rule grades the built-in set's held-out parts in-process (its development parts were what it
+was written on, so its fit there is no error estimate); a judge role grades the whole set with the run's template, once
 per (judge model, template, calibration set) — the calls are cached by Inspect (``CachePolicy``),
 so a second run or an ``inspect score`` re-grade costs nothing. The confusion counts travel in
 each score's metadata (``calibration``), where the corrected-rate metrics and the report read
@@ -53,6 +54,8 @@ async def calibration_of(classifier: str, judge: Model | None, template: JudgeTe
         return _DONE[key]
     async with _LOCKS.setdefault(key, asyncio.Lock()):
         if key not in _DONE:
+            if classifier in KEYWORD_RULES:  # graded only where the rules were not written
+                calibration = calibration.held_out()
             items = list(calibration.items)
             if classifier in KEYWORD_RULES:
                 verdicts = [keyword_verdicts(classifier, i.channels, i.kind, i.question) for i in items]
