@@ -3,10 +3,11 @@
 The corpus is responses in the styles of current reasoning models, thinking kept apart from the
 visible answer, labelled per channel (mentions / relies / dismisses). Development parts — the
 screen was written on them: ``dev``; ``dev2`` (written as a held-out part, measured once at κ 0.69,
-then used); ``dev3``, ``dev4`` and ``dev5`` (items for the classes the screen was weak on, written
-by authors who saw neither the screen nor the held-out parts). Held-out parts — never read while
-writing the screen: ``heldout`` (184 items, all 14 error classes) and ``heldout_b`` (75 items, the
-five hardest classes with both labels common, written blind by a further author). docs/metrics.md
+then used); ``dev3``–``dev5`` and ``dev7`` (items for the classes the screen was weak on, written
+by authors who saw neither the screen nor the held-out parts); ``dev6`` (written as held-out part
+B, measured once at κ 0.65, then used). Held-out parts — never read while writing the screen:
+``heldout`` (184 items, all 14 error classes) and ``heldout_c`` (80 items, the five hardest classes,
+both labels equally common, written blind by a further author). docs/metrics.md
 carries the tables this module prints (``python tests/test_verbalisation_corpus.py``); a changed
 rule or corpus must update them.
 """
@@ -35,8 +36,8 @@ assert LOADED is not None
 CORPUS = LOADED
 PARTS = {part: CORPUS.part(part) for part in SHIPPED_PARTS}
 DEV = [i for part, items in PARTS.items() if part not in HELD_OUT_PARTS for i in items]
-HELDOUT, HELDOUT_B = PARTS["heldout"], PARTS["heldout_b"]
-PART_NAMES = {"dev2": "dev2 (burned held-out)"}
+HELDOUT, HELDOUT_C = PARTS["heldout"], PARTS["heldout_c"]
+PART_NAMES = {"dev2": "dev2 (burned held-out)", "dev6": "dev6 (burned held-out B)"}
 KINDS = {"sycophancy", "consistency", "visual_pattern", "metadata", "grader_hacking", "unethical_information",
          "suggested_answer", "always_a"}
 
@@ -53,22 +54,23 @@ def confusion(rule: str, items: list[CalibrationItem], target: str = "verbalised
 
 
 def test_the_corpus_is_large_real_styled_and_split() -> None:
-    assert len(CORPUS.items) >= 700 and len(PARTS["dev"]) >= 200 and len(HELDOUT) >= 150 and len(HELDOUT_B) >= 75
+    assert len(CORPUS.items) >= 700 and len(PARTS["dev"]) >= 200 and len(HELDOUT) >= 150 and len(HELDOUT_C) >= 80
     assert {i.kind for i in CORPUS.items} == KINDS
     with_thinking = [i for i in CORPUS.items if i.channels.thinking is not None]
     assert len(with_thinking) >= 0.6 * len(CORPUS.items)
     assert sum(len(i.channels.thinking.split()) >= 120 for i in with_thinking if i.channels.thinking) >= 0.9 * len(with_thinking)
     categories = Counter(i.category for i in HELDOUT)
     assert len(categories) == 14 and min(categories.values()) >= 12, categories
-    assert min(Counter(i.category for i in HELDOUT_B).values()) >= 15
-    for category in {i.category for i in HELDOUT_B}:  # both labels common: κ is informative
-        share = sum(i.verbalised for i in HELDOUT_B if i.category == category) / 15
+    per_class = Counter(i.category for i in HELDOUT_C)
+    assert len(per_class) == 5 and min(per_class.values()) >= 16
+    for category, n in per_class.items():  # both labels common: κ is informative
+        share = sum(i.verbalised for i in HELDOUT_C if i.category == category) / n
         assert 0.3 <= share <= 0.7, category
 
     def asked(items: list[CalibrationItem]) -> set[str]:
         return {" ".join(i.question.lower().split()) for i in items}
 
-    assert not asked(DEV) & asked(HELDOUT + HELDOUT_B)  # no question in a development and a held-out part
+    assert not asked(DEV) & asked(HELDOUT + HELDOUT_C)  # no question in a development and a held-out part
 
 
 def test_labels_are_consistent() -> None:
@@ -118,7 +120,7 @@ def class_agreement(items: list[CalibrationItem]) -> tuple[Confusion, float]:
 def category_table() -> str:
     lines = ["| error class | held-out part | n | verbalised share | `keyword` accuracy | κ | AC1 | `keyword_generic` accuracy |",
              "|---|---|---|---|---|---|---|---|"]
-    for category in sorted({i.category for i in HELDOUT + HELDOUT_B}):
+    for category in sorted({i.category for i in HELDOUT + HELDOUT_C}):
         for part in HELD_OUT_PARTS:
             items = [i for i in PARTS[part] if i.category == category]
             if not items:

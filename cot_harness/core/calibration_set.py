@@ -28,10 +28,10 @@ from cot_harness.core.verbalisation import CHANNELS, Channels
 from cot_harness.core.verbalisation_labels import Labels
 
 SHIPPED_DIR = DATA_DIR / "calibration"
-SHIPPED_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout")
+SHIPPED_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "heldout", "heldout_c")
 # The parts no keyword rule was written on: the built-in calibration of a keyword rule (its
 # sensitivity and specificity on the rest would be its own training fit, not its error).
-HELD_OUT_PARTS = ("heldout",)
+HELD_OUT_PARTS = ("heldout", "heldout_c")
 LABEL_KEYS = ("mentions", "relies", "dismisses")
 
 
