@@ -2,14 +2,13 @@
 
 Each item is a response to a hinted question, in the styles of current reasoning models
 (thinking kept apart from the visible answer), labelled per channel with the three questions of
-``Labels`` by the definitions in docs/metrics.md. The shipped set lives in
-``core/data/calibration/`` in four parts: ``dev`` (used while writing the keyword screen),
-``dev2`` (written as a held-out part in another voice, measured once — held-out κ 0.69 — then
-used to improve the screen, so no longer held out), ``dev3`` (development items for the error
-classes the screen was weak on — self-corrections, answer-only and oblique mentions, questions
-about the hint's own vocabulary — written while improving it) and ``heldout`` (written afterwards by another
-author, never read while writing the screen; its accuracy is the screen's honest number). A user's
-own file in the same format is given with ``-S calibration=<file>`` or ``-T calibration=<file>``.
+``Labels`` by the definitions in docs/labelling.md. The shipped set lives in
+``core/data/calibration/`` in parts: development parts ``dev``–``dev7`` (the keyword screen was
+written on them; ``dev2`` and ``dev6`` were held-out parts, each measured once and then used) and
+the held-out parts ``heldout`` and ``heldout_c`` (written blind, never read while writing the
+screen: its honest numbers, and the only parts a keyword rule is calibrated on). docs/metrics.md
+has the history and the tables. A user's own file in the same format is given with
+``-S calibration=<file>`` or ``-T calibration=<file>``.
 """
 
 from __future__ import annotations
