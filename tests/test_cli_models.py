@@ -325,6 +325,23 @@ def test_an_unreachable_server_fails_within_a_minute_naming_the_url(tmp_path: Pa
     assert not (tmp_path / "logs").exists()
 
 
+def test_behind_a_proxy_a_direct_connection_proves_nothing_and_is_not_tried(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison runner and the judge check share ``unreachable``: behind a proxy (as the API
+    clients route) it reports nothing, unless ``NO_PROXY`` names the host, which is connected to."""
+    from cot_harness.providers.api_checks import proxied, unreachable
+
+    for variable in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+                     "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(variable, raising=False)
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    assert not proxied(url) and unreachable(url, timeout=2) is not None
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    assert proxied(url) and unreachable(url, timeout=2) is None
+    assert not proxied(url.replace("http://", "https://"))  # only http is proxied
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    assert not proxied(url) and unreachable(url, timeout=2) is not None
+
+
 @pytest.mark.slow
 def test_the_runner_renders_a_refusal_as_one_line_in_a_real_process(tmp_path: Path) -> None:
     config = _compare_config(tmp_path, models=[{"model": "organsim/faithful"}])

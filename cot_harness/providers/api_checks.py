@@ -120,11 +120,27 @@ def install() -> None:
     sys.excepthook = hook
 
 
+def proxied(url: str) -> bool:
+    """Whether a client that honours the environment (as the API clients do) reaches ``url``
+    through a proxy: ``HTTP(S)_PROXY``/``ALL_PROXY`` set and ``NO_PROXY`` not naming its host."""
+    import urllib.request  # http.client and friends: imported on use
+
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    if not (proxies.get(parts.scheme) or proxies.get("all")):
+        return False
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]  # stdlib, not in typeshed
+    return not bypass(parts.hostname or "", proxies)
+
+
 def unreachable(url: str, timeout: float = 5.0) -> str | None:
-    """Why nothing answers at ``url`` (one TCP connection, ``timeout`` seconds), or None."""
+    """Why nothing answers at ``url`` (one TCP connection, ``timeout`` seconds), or None — also
+    None behind a proxy, where a direct connection says nothing about the client's route."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"not an http(s) URL: {url!r}"
+    if proxied(url):
+        return None
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         with socket.create_connection((parts.hostname, port), timeout=timeout):

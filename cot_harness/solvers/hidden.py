@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 from typing import Any, Literal
 
@@ -62,14 +61,10 @@ def bound_role(role: str) -> Model | None:
 _REACHED: dict[str, str | None] = {}  # base URL → why nothing answers there (None: it answered)
 
 
-PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
-
-
 def check_role_reachable(role: str, model: Model) -> None:
-    """Connect once to ``model``'s base URL (skipped behind an HTTP proxy, where a direct
-    connection says nothing about the route the client takes)."""
+    """Connect once to ``model``'s base URL (``unreachable``: skipped behind a proxy)."""
     url = getattr(model.api, "base_url", None)
-    if not isinstance(url, str) or any(os.environ.get(v) for v in PROXY_VARIABLES):
+    if not isinstance(url, str):
         return
     if url not in _REACHED:
         _REACHED[url] = unreachable(url, timeout=5.0)
