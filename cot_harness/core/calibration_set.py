@@ -65,7 +65,7 @@ class CalibrationSet:
     source: str  # "builtin" or the file read
     sha256: str
 
-    parts: tuple[str, ...] = ()  # the shipped parts graded ("" for a user's file: all of it)
+    parts: tuple[str, ...] = ()  # the shipped parts it holds (empty for a user's file)
 
     def log_entry(self) -> dict[str, str | int]:
         return {"calibration": self.source, "calibration_sha256": self.sha256, "calibration_n": len(self.items),

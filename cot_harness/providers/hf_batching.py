@@ -43,7 +43,7 @@ _greedy: Queue[Any] = Queue()
 _worker: list[Thread] = []
 _own_tokenizers: dict[tuple[int, str], tuple[Any, Any]] = {}
 _seeded = Lock()  # one seeded request at a time owns the global random generator
-_asked: Counter[tuple[str, str]] = Counter()  # (sample attempt, prompt) → requests so far
+_asked: Counter[tuple[str, bytes]] = Counter()  # (sample attempt, prompt digest) → requests so far
 
 
 def fast_lane_enabled() -> bool:
@@ -80,8 +80,9 @@ def request_seed(run_seed: int, prompt: str) -> int:
     how many times this sample attempt asked the same prompt before — nothing that timing moves."""
     active = sample_active()
     attempt, where = ("", "") if active is None else (active.sample_uuid, f"{active.sample.id}|{active.epoch}")
-    nth = _asked[(attempt, prompt)]
-    _asked[(attempt, prompt)] += 1
+    asked = (attempt, hashlib.sha256(prompt.encode()).digest())  # a digest: the counter keeps no prompts
+    nth = _asked[asked]
+    _asked[asked] += 1
     digest = hashlib.sha256(f"{run_seed}|{where}|{nth}|{prompt}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % 2**63
 

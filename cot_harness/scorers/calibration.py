@@ -54,16 +54,16 @@ async def calibration_of(classifier: str, judge: Model | None, template: JudgeTe
         return _DONE[key]
     async with _LOCKS.setdefault(key, asyncio.Lock()):
         if key not in _DONE:
-            if classifier in KEYWORD_RULES:  # graded only where the rules were not written
-                calibration = calibration.held_out()
-            items = list(calibration.items)
-            if classifier in KEYWORD_RULES:
+            rule = classifier in KEYWORD_RULES
+            graded = calibration.held_out() if rule else calibration  # a rule only where it was not written
+            items = list(graded.items)
+            if rule:
                 verdicts = [keyword_verdicts(classifier, i.channels, i.kind, i.question) for i in items]
             else:
                 assert judge is not None
                 verdicts = list(await asyncio.gather(*(_judge_item(judge, template, i) for i in items)))
-            _DONE[key] = {**summarise(items, verdicts), **calibration.log_entry(),
-                          "judge_template_sha256": template.sha256 if classifier not in KEYWORD_RULES else None}
+            _DONE[key] = {**summarise(items, verdicts), **graded.log_entry(),
+                          "judge_template_sha256": None if rule else template.sha256}
     return _DONE[key]
 
 
