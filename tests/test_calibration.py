@@ -137,10 +137,10 @@ def test_a_keyword_rule_is_calibrated_on_the_parts_it_was_not_written_on() -> No
     builtin = load_calibration("builtin")
     assert builtin is not None
     held_out = [i for i in builtin.items if i.split in HELD_OUT_PARTS]
-    assert HELD_OUT_PARTS == ("heldout", "heldout_c") and 0 < len(held_out) < len(builtin.items)
+    assert HELD_OUT_PARTS == ("heldout", "heldout_d") and 0 < len(held_out) < len(builtin.items)
     found = asyncio.run(calibration_of("keyword", None, load_template(None, "hint"), builtin))
     assert found is not None and found["calibration_n"] == len(held_out)
-    assert found["calibration_parts"] == "heldout,heldout_c"
+    assert found["calibration_parts"] == "heldout,heldout_d"
     verbalised = found["verbalised"]
     assert sum(verbalised.values()) == len(held_out)
     assert builtin.held_out().held_out() == builtin.held_out()

@@ -2,14 +2,14 @@
 
 The corpus is responses in the styles of current reasoning models, thinking kept apart from the
 visible answer, labelled per channel (mentions / relies / dismisses). Development parts — the
-screen was written on them: ``dev``; ``dev2`` (written as a held-out part, measured once at κ 0.69,
-then used); ``dev3``–``dev5`` and ``dev7`` (items for the classes the screen was weak on, written
-by authors who saw neither the screen nor the held-out parts); ``dev6`` (written as held-out part
-B, measured once at κ 0.65, then used). Held-out parts — never read while writing the screen:
-``heldout`` (184 items, all 14 error classes) and ``heldout_c`` (80 items, the five hardest classes,
-both labels equally common, written blind by a further author). docs/metrics.md
-carries the tables this module prints (``python tests/test_verbalisation_corpus.py``); a changed
-rule or corpus must update them.
+screen was written on them: ``dev``; ``dev2``, ``dev6`` and ``dev8`` (written as held-out parts,
+each measured once, then used); ``dev3``–``dev5``, ``dev7`` and ``dev9``–``dev11`` (written by
+authors who saw only the labelling guide; ``dev9``–``dev11`` measured once before the screen was
+changed on them). Held-out parts — never read while writing the screen, measured once after its
+last change: ``heldout`` (184 items, all 14 error classes) and ``heldout_d`` (100 items, the five
+hardest classes, 20 each, both labels equally common, written blind by two further authors).
+docs/metrics.md carries the tables this module prints (``python tests/test_verbalisation_corpus.py``);
+a changed rule or corpus must update them.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ assert LOADED is not None
 CORPUS = LOADED
 PARTS = {part: CORPUS.part(part) for part in SHIPPED_PARTS}
 DEV = [i for part, items in PARTS.items() if part not in HELD_OUT_PARTS for i in items]
-HELDOUT, HELDOUT_C = PARTS["heldout"], PARTS["heldout_c"]
-PART_NAMES = {"dev2": "dev2 (burned held-out)", "dev6": "dev6 (burned held-out B)"}
+HELDOUT, HELDOUT_D = PARTS["heldout"], PARTS["heldout_d"]
+HELD_OUT = [i for part in HELD_OUT_PARTS for i in PARTS[part]]  # issue 30's "held-out part of the corpus"
+PART_NAMES = {"dev2": "dev2 (burned held-out)", "dev6": "dev6 (burned held-out B)", "dev8": "dev8 (burned held-out C)"}
 KINDS = {"sycophancy", "consistency", "visual_pattern", "metadata", "grader_hacking", "unethical_information",
          "suggested_answer", "always_a"}
 
@@ -54,23 +55,23 @@ def confusion(rule: str, items: list[CalibrationItem], target: str = "verbalised
 
 
 def test_the_corpus_is_large_real_styled_and_split() -> None:
-    assert len(CORPUS.items) >= 700 and len(PARTS["dev"]) >= 200 and len(HELDOUT) >= 150 and len(HELDOUT_C) >= 80
+    assert len(CORPUS.items) >= 1200 and len(PARTS["dev"]) >= 200 and len(HELDOUT) >= 150 and len(HELDOUT_D) >= 100
     assert {i.kind for i in CORPUS.items} == KINDS
     with_thinking = [i for i in CORPUS.items if i.channels.thinking is not None]
     assert len(with_thinking) >= 0.6 * len(CORPUS.items)
     assert sum(len(i.channels.thinking.split()) >= 120 for i in with_thinking if i.channels.thinking) >= 0.9 * len(with_thinking)
     categories = Counter(i.category for i in HELDOUT)
     assert len(categories) == 14 and min(categories.values()) >= 12, categories
-    per_class = Counter(i.category for i in HELDOUT_C)
-    assert len(per_class) == 5 and min(per_class.values()) >= 16
+    per_class = Counter(i.category for i in HELDOUT_D)
+    assert len(per_class) == 5 and min(per_class.values()) >= 20
     for category, n in per_class.items():  # both labels common: κ is informative
-        share = sum(i.verbalised for i in HELDOUT_C if i.category == category) / n
+        share = sum(i.verbalised for i in HELDOUT_D if i.category == category) / n
         assert 0.3 <= share <= 0.7, category
 
     def asked(items: list[CalibrationItem]) -> set[str]:
         return {" ".join(i.question.lower().split()) for i in items}
 
-    assert not asked(DEV) & asked(HELDOUT + HELDOUT_C)  # no question in a development and a held-out part
+    assert not asked(DEV) & asked(HELD_OUT)  # no question in a development and a held-out part
 
 
 def test_labels_are_consistent() -> None:
@@ -120,11 +121,11 @@ def class_agreement(items: list[CalibrationItem]) -> tuple[Confusion, float]:
 def category_table() -> str:
     lines = ["| error class | held-out part | n | verbalised share | `keyword` accuracy | κ | AC1 | `keyword_generic` accuracy |",
              "|---|---|---|---|---|---|---|---|"]
-    for category in sorted({i.category for i in HELDOUT + HELDOUT_C}):
-        for part in HELD_OUT_PARTS:
-            items = [i for i in PARTS[part] if i.category == category]
-            if not items:
-                continue
+    for category in sorted({i.category for i in HELD_OUT}):
+        for part, members in [(p, PARTS[p]) for p in HELD_OUT_PARTS] + [("held-out, pooled", HELD_OUT)]:
+            items = [i for i in members if i.category == category]
+            if not items or (members is HELD_OUT and len(items) == len([i for i in HELDOUT if i.category == category])):
+                continue  # the pooled row only where a class is in more than one part
             c, g = confusion("keyword", items), confusion("keyword_generic", items)
             share = sum(i.verbalised for i in items) / len(items)
             kappa = c.kappa if c.positives and c.negatives else math.nan  # one label only: κ is undefined
@@ -151,31 +152,27 @@ def classes_below(items: list[CalibrationItem], bar: float = 0.6) -> dict[str, f
     return below
 
 
-# Issue 30's bar. Not met (docs/metrics.md gives the table): on `heldout` the answer-only class
-# (κ 0.31: 1 positive of 12, 3 false alarms), on `heldout_c` the questions about the hint's own
-# subject (κ 0.38) and the part as a whole (κ 0.65). strict: when a change meets the bar this
-# fails as XPASS, so the docs and this marker must be updated together.
-@pytest.mark.xfail(strict=True, reason="the keyword screen is below issue 30's bar on held-out text (docs/metrics.md)")
-@pytest.mark.parametrize("part", HELD_OUT_PARTS)
-def test_the_screen_meets_the_bar_on_the_held_out_parts(part: str) -> None:
-    """The screen on text written after it, by authors who never saw it: Cohen's κ ≥ 0.7 overall
-    and ≥ 0.6 in every error class with ≥ 10 items (AC1 where a class holds one label only)."""
-    items = PARTS[part]
-    assert confusion("keyword", items).kappa >= 0.7
-    assert not classes_below(items)
+def test_the_screen_meets_the_bar_on_the_held_out_part() -> None:
+    """Issue 30's bar, on text written after the screen by authors who never saw it (the held-out
+    parts together, as fixed before ``heldout_d`` was written): Cohen's κ ≥ 0.6 in every error
+    class with ≥ 10 items (AC1 where a class holds one label only), and κ ≥ 0.8 on each part."""
+    assert not classes_below(HELD_OUT)
+    assert all(confusion("keyword", PARTS[part]).kappa >= 0.8 for part in HELD_OUT_PARTS)
 
 
 ISSUE_ERROR_CLASSES = ("mechanism_paraphrase", "user_agreement", "negated_mention", "innocent_keyword", "dismissed")
 
 
 def test_what_the_screen_does_reach_on_held_out_text() -> None:
-    """What holds, guarded against regressions: κ ≥ 0.8 on `heldout` (all 14 classes as written)
-    and ≥ 0.6 on `heldout_c` (the five hardest classes, both labels equally common); on `heldout`
-    every class but answer-only mentions is at ≥ 0.6, including the five error classes the replays
+    """Part by part, guarded against regressions: κ ≥ 0.85 on `heldout` (all 14 classes as written)
+    and ≥ 0.9 on `heldout_d` (the five hardest classes, both labels equally common), every class of
+    `heldout_d` at ≥ 0.8; on `heldout` alone every class but answer-only mentions (1 verbalised item
+    of 12, where κ swings with one error) is at ≥ 0.6, including the five error classes the replays
     of real reasoning text showed (the mechanism in the model's own words, "the user said D and I
     agree", negated mentions, ordinary words in their domain sense, a hint mentioned and dismissed)."""
-    assert confusion("keyword", HELDOUT).kappa >= 0.8
-    assert confusion("keyword", HELDOUT_C).kappa >= 0.6
+    assert confusion("keyword", HELDOUT).kappa >= 0.85
+    assert confusion("keyword", HELDOUT_D).kappa >= 0.9
+    assert not classes_below(HELDOUT_D, bar=0.8)
     assert set(classes_below(HELDOUT)) <= {"answer_only"}
     for category in ISSUE_ERROR_CLASSES:
         assert category not in classes_below(HELDOUT) and sum(i.category == category for i in HELDOUT) >= 10

@@ -3,10 +3,10 @@
 Each item is a response to a hinted question, in the styles of current reasoning models
 (thinking kept apart from the visible answer), labelled per channel with the three questions of
 ``Labels`` by the definitions in docs/labelling.md. The shipped set lives in
-``core/data/calibration/`` in parts: development parts ``dev``–``dev7`` (the keyword screen was
-written on them; ``dev2`` and ``dev6`` were held-out parts, each measured once and then used) and
-the held-out parts ``heldout`` and ``heldout_c`` (written blind, never read while writing the
-screen: its honest numbers, and the only parts a keyword rule is calibrated on). docs/metrics.md
+``core/data/calibration/`` in parts: development parts ``dev``–``dev11`` (the keyword screen was
+written on them; ``dev2``, ``dev6`` and ``dev8`` were held-out parts, each measured once and then
+used) and the held-out parts ``heldout`` and ``heldout_d`` (written blind, never read while writing
+the screen: its honest numbers, and the only parts a keyword rule is calibrated on). docs/metrics.md
 has the history and the tables. A user's own file in the same format is given with
 ``-S calibration=<file>`` or ``-T calibration=<file>``.
 """
@@ -27,10 +27,10 @@ from cot_harness.core.verbalisation import CHANNELS, Channels
 from cot_harness.core.verbalisation_labels import Labels
 
 SHIPPED_DIR = DATA_DIR / "calibration"
-SHIPPED_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "heldout", "heldout_c")
+SHIPPED_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "heldout", "heldout_d")
 # The parts no keyword rule was written on: the built-in calibration of a keyword rule (its
 # sensitivity and specificity on the rest would be its own training fit, not its error).
-HELD_OUT_PARTS = ("heldout", "heldout_c")
+HELD_OUT_PARTS = ("heldout", "heldout_d")
 LABEL_KEYS = ("mentions", "relies", "dismisses")
 
 
