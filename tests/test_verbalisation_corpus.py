@@ -154,7 +154,7 @@ def classes_below(items: list[CalibrationItem], bar: float = 0.6) -> dict[str, f
 
 def test_the_screen_meets_the_bar_on_the_held_out_part() -> None:
     """Issue 30's bar, on text written after the screen by authors who never saw it (the held-out
-    parts together, as fixed before ``heldout_d`` was written): Cohen's κ ≥ 0.6 in every error
+    parts together, as fixed before ``heldout_d`` was read): Cohen's κ ≥ 0.6 in every error
     class with ≥ 10 items (AC1 where a class holds one label only), and κ ≥ 0.8 on each part."""
     assert not classes_below(HELD_OUT)
     assert all(confusion("keyword", PARTS[part]).kappa >= 0.8 for part in HELD_OUT_PARTS)
